@@ -1,0 +1,1 @@
+"""What `make bench` runs. Every figure is printed as `BENCH <name> <value> <unit>`."""

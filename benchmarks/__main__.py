@@ -1,0 +1,29 @@
+"""Run every benchmark: `make bench` (or `python -m benchmarks [name ...]`)."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from datetime import UTC, datetime
+
+from benchmarks import bench_scoring
+
+BENCHES = {"scoring": bench_scoring.run}
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or list(BENCHES)
+    print(
+        f"# {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
+        f"Python {platform.python_version()} · {platform.machine()}"
+    )
+    for name in chosen:
+        if name not in BENCHES:
+            print(f"unknown benchmark {name!r}; choose from {', '.join(BENCHES)}", file=sys.stderr)
+            return 2
+        BENCHES[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,101 @@
+"""The application factory: configuration, extensions, blueprints, security headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from survey.config import build_config
+from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def select_locale() -> str:
+    """The respondent's response language first, then their choice, then the browser's."""
+    languages = ("en", "fr")
+    lang = g.get("lang") or session.get("lang")
+    if lang in languages:
+        return str(lang)
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(build_config(Path(app.instance_path), config))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page says why on its own
+
+    with app.app_context():
+        _tune_sqlite(db.engine)
+
+    from survey.models import Facilitator
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Facilitator | None:
+        return db.session.get(Facilitator, int(user_id)) if user_id.isdigit() else None
+
+    from survey.views import auth, dashboard, errors, exports, facilitate, health, respond
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(facilitate.bp)
+    app.register_blueprint(respond.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(exports.bp)
+    errors.register(app)
+
+    from survey.template_helpers import register as register_template_helpers
+
+    register_template_helpers(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers (dashboards) run while a partner's page is being saved.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'{style_extra}; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _security_headers(response: Any) -> Any:
+    headers = response.headers
+    # plotly.js injects its own <style> element; chart pages allow inline *styles* (never
+    # inline scripts). See docs/decisions/0004-csp-and-plotly.md.
+    style_extra = " 'unsafe-inline'" if getattr(g, "inline_styles", False) else ""
+    headers.setdefault("Content-Security-Policy", CSP.format(style_extra=style_extra))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Respondent URLs carry tokens: never send them to another site.
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    if getattr(g, "no_store", False):
+        headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,102 @@
+"""Facilitator forms. (Respondent pages are built from the instrument in page_forms.py.)"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from survey.models import ROUND_STATUSES
+from survey.questionnaire import ROLE_CONTINUUM
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class PartnershipForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    min_group_size = IntegerField(
+        _l("Minimum respondents before a partner is shown on its own"),
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=50)],
+    )
+
+
+ROLE_LABELS = {
+    "communication": _l("Communication: supports the idea and shares experiences"),
+    "cooperation": _l("Cooperation: offers advice, space or resources, not involved in planning"),
+    "coordination": _l("Coordination: plans and contributes its part; another organisation leads"),
+    "collaboration": _l("Collaboration: an equal partner, equally responsible for decisions"),
+}
+
+
+class PartnerForm(FlaskForm):
+    name = StringField(_l("Organisation"), validators=[InputRequired(), Length(max=200)])
+    sector = StringField(_l("Sector"), validators=[Optional(), Length(max=100)])
+    lead = BooleanField(_l("Lead organisation"))
+    role = SelectField(
+        _l("Role the partnership lists for it"),
+        choices=[("", _l("Not set"))] + [(r, ROLE_LABELS[r]) for r in ROLE_CONTINUUM],
+        default="",
+    )
+    invited = IntegerField(
+        _l("People invited"), validators=[Optional(), NumberRange(min=0, max=10000)]
+    )
+
+
+class RoundForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    instrument = SelectField(_l("Questionnaire"), validators=[InputRequired()])
+    opens_on = DateField(_l("Opens on"), validators=[Optional()])
+    closes_on = DateField(_l("Closes on"), validators=[Optional()])
+
+    def validate_closes_on(self, field: DateField) -> None:
+        if field.data and self.opens_on.data and field.data < self.opens_on.data:
+            raise ValidationError(_l("The closing date must be on or after the opening date."))
+
+
+class RoundEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            ("draft", _l("Draft: links do not work yet")),
+            ("open", _l("Open: partners can answer")),
+            ("closed", _l("Closed: answers are read-only")),
+        ],
+        validators=[InputRequired()],
+    )
+    opens_on = DateField(_l("Opens on"), validators=[Optional()])
+    closes_on = DateField(_l("Closes on"), validators=[Optional()])
+
+    def validate_status(self, field: SelectField) -> None:
+        if field.data not in ROUND_STATUSES:
+            raise ValidationError(_l("Choose a status from the list."))
+
+    def validate_closes_on(self, field: DateField) -> None:
+        if field.data and self.opens_on.data and field.data < self.opens_on.data:
+            raise ValidationError(_l("The closing date must be on or after the opening date."))
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change things."""

@@ -1,0 +1,190 @@
+"""Database models: who runs what, and every answer people typed.
+
+Answers are one row per (response, question), unique in the database, so that two tabs saving
+the same page, or a double-clicked button, can never leave duplicate answers. A round stores
+the exact instrument text it was created with, so editing a YAML file later never changes it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from survey.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_token() -> str:
+    """An unguessable URL token: 192 bits from the OS's CSPRNG."""
+    return secrets.token_urlsafe(24)
+
+
+ROUND_STATUSES = ("draft", "open", "closed")
+
+
+class Facilitator(UserMixin, db.Model):  # type: ignore[name-defined]
+    __tablename__ = "facilitator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    partnerships: Mapped[list[Partnership]] = relationship(back_populates="owner")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+
+class Partnership(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "partnership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # A partner with fewer respondents than this is pooled into "other partners" everywhere.
+    min_group_size: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    owner: Mapped[Facilitator] = relationship(back_populates="partnerships")
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="partnership", order_by="Partner.position, Partner.id",
+        cascade="all, delete-orphan",
+    )
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="partnership", order_by="Round.created_at.desc()",
+        cascade="all, delete-orphan",
+    )
+
+
+class Partner(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "partner"
+    __table_args__ = (UniqueConstraint("partnership_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[str] = mapped_column(String(100), default="")
+    lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str | None] = mapped_column(String(20))  # the role the partnership lists
+    invited: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="partners")
+
+
+class Round(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(ForeignKey("partnership.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    opens_on: Mapped[date | None] = mapped_column(Date)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    # The instrument as it was when the round was created: the text and its SHA-256.
+    instrument_file: Mapped[str] = mapped_column(String(200))
+    instrument_id: Mapped[str] = mapped_column(String(100))
+    instrument_version: Mapped[str] = mapped_column(String(50))
+    instrument_yaml: Mapped[str] = mapped_column(Text)
+    instrument_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    partnership: Mapped[Partnership] = relationship(back_populates="rounds")
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+
+    @property
+    def accepts_answers(self) -> bool:
+        if self.status != "open":
+            return False
+        today = date.today()
+        if self.opens_on and today < self.opens_on:
+            return False
+        return not (self.closes_on and today > self.closes_on)
+
+
+class Invitation(db.Model):  # type: ignore[name-defined]
+    """A partner's link for a round, shared by all of that partner's representatives."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="invitations")
+    partner: Mapped[Partner] = relationship()
+
+
+class Response(db.Model):  # type: ignore[name-defined]
+    """One person's answers in a round; ``resume_token`` is their private way back."""
+
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id"))
+    resume_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    source: Mapped[str] = mapped_column(String(10), default="web")  # web | paper
+    label: Mapped[str | None] = mapped_column(String(100))  # the respondent id of a paper import
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    round: Mapped[Round] = relationship(back_populates="responses")
+    partner: Mapped[Partner] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Answer(db.Model):  # type: ignore[name-defined]
+    """One answer: the option value, ``na``, ``;``-joined values, or the text typed."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")

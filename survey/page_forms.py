@@ -1,0 +1,161 @@
+"""WTForms built from one section of an instrument, in the respondent's language.
+
+One handler per question type turns a question into a field with its validators (the
+ONS questionnaire-runner's pattern); templates have one partial per type. Stored answers are
+strings: an option value, ``na``, ``;``-joined values for multiple choice, or the text typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectMultipleField, TextAreaField
+from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from survey.questionnaire import NA, Question, Questionnaire, Section
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class Answered:
+    """Required questions: an answer (``na`` counts, when offered) must be given."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        data = field.data
+        if data is None or data == "" or data == [] or (isinstance(data, str) and not data.strip()):
+            field.errors[:] = []
+            raise StopValidation(_("Answer this question to continue."))
+
+
+class MayBeBlank:
+    """Optional questions: a blank answer is fine, and skips the choice check."""
+
+    field_flags = {"optional": True}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data in (None, "", []):
+            field.errors[:] = []
+            raise StopValidation()
+
+
+class KnownChoices:
+    """The submitted value must be one of the question's options (no tampered values)."""
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        allowed = {str(value) for value, _label in field.choices}
+        values = field.data if isinstance(field.data, list) else [field.data]
+        if any(v not in allowed for v in values if v not in (None, "")):
+            raise ValidationError(_("Choose one of the options shown."))
+
+
+def _requirement(question: Question) -> Any:
+    return Answered() if question.required else MayBeBlank()
+
+
+def _choices(q: Questionnaire, question: Question, lang: str) -> list[tuple[str, str]]:
+    choices = [(str(o.value), q.text(o.label, lang)) for o in q.options_of(question)]
+    na = q.na_of(question)
+    if na is not None:
+        choices.append((NA, q.text(na.label, lang)))
+    return choices
+
+
+def _radio(q: Questionnaire, question: Question, lang: str) -> Field:
+    return RadioField(
+        q.text(question.text, lang),
+        choices=_choices(q, question, lang),
+        validators=[_requirement(question), KnownChoices()],
+        validate_choice=False,  # KnownChoices says it in the respondent's language
+        description=q.text(question.help, lang),
+    )
+
+
+def _checkboxes(q: Questionnaire, question: Question, lang: str) -> Field:
+    return CheckboxesField(
+        q.text(question.text, lang),
+        choices=_choices(q, question, lang),
+        validators=[_requirement(question), KnownChoices()],
+        validate_choice=False,
+        description=q.text(question.help, lang),
+    )
+
+
+def _text(q: Questionnaire, question: Question, lang: str) -> Field:
+    return TextAreaField(
+        q.text(question.text, lang),
+        validators=[
+            _requirement(question),
+            Length(
+                max=question.max_length,
+                message=_("Keep this answer under %(n)s characters.", n=question.max_length),
+            ),
+        ],
+        description=q.text(question.help, lang),
+    )
+
+
+FIELD_FOR_TYPE: dict[str, Callable[[Questionnaire, Question, str], Field]] = {
+    "likert": _radio,
+    "single": _radio,
+    "multiple": _checkboxes,
+    "text": _text,
+}
+
+
+class PageForm(FlaskForm):
+    """Base for section forms; fields are added per section by :func:`page_form`."""
+
+
+def page_form(
+    q: Questionnaire,
+    section: Section,
+    lang: str,
+    stored: Mapping[str, str],
+    formdata: Any = None,
+) -> PageForm:
+    """A form for ``section``, filled from ``formdata`` (a POST) or from the stored answers."""
+    fields = {question.id: FIELD_FOR_TYPE[question.type](q, question, lang) for question in section.questions}
+    form_class = type(f"Page_{section.id}", (PageForm,), fields)
+    initial: dict[str, Any] = {}
+    for question in section.questions:
+        value = stored.get(question.id)
+        if value is None:
+            continue
+        initial[question.id] = value.split(";") if question.type == "multiple" else value
+    if formdata is not None:
+        return form_class(formdata=formdata)
+    return form_class(formdata=None, data=initial)
+
+
+def answers_from_form(form: PageForm, section: Section) -> dict[str, str | None]:
+    """Stored strings for each question of the page; None where the answer was cleared.
+
+    Only fields without errors are returned, so a bad value is never stored while the valid
+    answers beside it are kept.
+    """
+    values: dict[str, str | None] = {}
+    for question in section.questions:
+        field = form[question.id]
+        if field.errors and not _only_missing(field):
+            continue
+        data = field.data
+        if question.type == "multiple":
+            values[question.id] = ";".join(data) if data else None
+        elif isinstance(data, str) and data.strip():
+            values[question.id] = data.strip() if question.type == "text" else data
+        else:
+            values[question.id] = None
+    return values
+
+
+def _only_missing(field: Field) -> bool:
+    return field.data in (None, "", [])

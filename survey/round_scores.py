@@ -1,0 +1,193 @@
+"""From a round's rows in the database to the score report, the one thing views consume.
+
+The queries here do not grow with the number of partners: one for the partners, one for the
+submitted responses with their answers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from survey.csv_input import parse_answer
+from survey.extensions import db
+from survey.instruments import pinned
+from survey.models import Answer, Partner, Response, Round
+from survey.questionnaire import Questionnaire
+from survey.scoring import AnswerSetBuilder, PartnerInfo, ScoreReport, score
+
+
+def questionnaire_of(round_: Round) -> Questionnaire:
+    return pinned(round_.instrument_yaml, round_.instrument_file)
+
+
+OTHER_PARTNERS = {"en": "Other partners", "fr": "Autres partenaires"}
+
+
+def partner_infos(partners: list[Partner]) -> list[PartnerInfo]:
+    return [PartnerInfo(p.name, p.sector, p.lead, p.role, p.invited) for p in partners]
+
+
+def pooled_names(
+    partners: list[Partner], respondents: dict[int, int], minimum: int, label: str
+) -> dict[int, str]:
+    """The name each partner is shown under: its own, or "Other partners" when it has some
+    respondents but fewer than ``minimum``, so that small groups cannot be singled out.
+
+    Partners with no respondents keep their names: they have no answers to protect, and the
+    silent-partner rule needs them.
+    """
+    return {
+        p.id: label if 0 < respondents.get(p.id, 0) < minimum else p.name
+        for p in partners
+    }
+
+
+def pooled_infos(partners: list[Partner], names: dict[int, str]) -> list[PartnerInfo]:
+    """PartnerInfo per shown name; pooled partners become one partner, never the lead."""
+    infos: list[PartnerInfo] = []
+    pooled = [p for p in partners if names[p.id] != p.name]
+    for partner in partners:
+        if names[partner.id] == partner.name:
+            infos.append(
+                PartnerInfo(partner.name, partner.sector, partner.lead, partner.role, partner.invited)
+            )
+    if pooled:
+        invited = [p.invited for p in pooled]
+        infos.append(
+            PartnerInfo(
+                names[pooled[0].id],
+                "",
+                False,
+                None,
+                sum(i or 0 for i in invited) if all(i is not None for i in invited) else None,
+            )
+        )
+    return infos
+
+
+def stored_answers(questionnaire: Questionnaire, rows: list[tuple[str, str]]) -> dict[str, Any]:
+    """Stored (question, value) strings as typed answers; values no longer valid are dropped."""
+    answers: dict[str, Any] = {}
+    for question_id, value in rows:
+        question = questionnaire.question_by_id.get(question_id)
+        if question is None:
+            continue
+        parsed, error = parse_answer(questionnaire, question, value)
+        if error is None and parsed is not None:
+            answers[question_id] = parsed
+    return answers
+
+
+@dataclass
+class SubmittedResponse:
+    id: int
+    partner_id: int
+    language: str
+    source: str
+    label: str | None
+    submitted_at: datetime
+    values: dict[str, str] = field(default_factory=dict)  # question id -> stored string
+
+
+@dataclass
+class RoundData:
+    """A round's submitted responses, with each partner's shown (possibly pooled) name."""
+
+    questionnaire: Questionnaire
+    language: str
+    partners: list[Partner]
+    responses: list[SubmittedResponse]
+    names: dict[int, str]
+    infos: list[PartnerInfo]
+
+
+def load_round(round_: Round, language: str | None = None) -> RoundData:
+    """Two queries, whatever the number of partners: the partners, then the answers."""
+    questionnaire = questionnaire_of(round_)
+    lang = language if language in questionnaire.languages else questionnaire.default_language
+    partners = list(
+        db.session.scalars(
+            select(Partner)
+            .where(Partner.partnership_id == round_.partnership_id)
+            .order_by(Partner.position, Partner.id)
+        )
+    )
+    rows = db.session.execute(
+        select(
+            Response.id,
+            Response.partner_id,
+            Response.language,
+            Response.source,
+            Response.label,
+            Response.submitted_at,
+            Answer.question_id,
+            Answer.value,
+        )
+        .join(Answer, Answer.response_id == Response.id, isouter=True)
+        .where(Response.round_id == round_.id, Response.submitted_at.is_not(None))
+        .order_by(Response.id)
+    ).all()
+    by_id: dict[int, SubmittedResponse] = {}
+    for rid, partner_id, language_, source, label, submitted_at, question_id, value in rows:
+        response = by_id.get(rid)
+        if response is None:
+            response = by_id[rid] = SubmittedResponse(
+                rid, partner_id, language_, source, label, submitted_at
+            )
+        if question_id is not None:
+            response.values[question_id] = value
+    counts: dict[int, int] = defaultdict(int)
+    for response in by_id.values():
+        counts[response.partner_id] += 1
+    other = OTHER_PARTNERS.get(lang, OTHER_PARTNERS["en"])
+    names = pooled_names(partners, counts, round_.partnership.min_group_size, other)
+    return RoundData(
+        questionnaire, lang, partners, list(by_id.values()), names, pooled_infos(partners, names)
+    )
+
+
+def round_report(round_: Round, language: str | None = None) -> ScoreReport:
+    """The score report of a round's submitted responses (small partners pooled)."""
+    data = load_round(round_, language)
+    q = data.questionnaire
+    builder = AnswerSetBuilder(q, data.infos)
+    for response in data.responses:
+        builder.add(
+            str(response.id),
+            data.names[response.partner_id],
+            stored_answers(q, list(response.values.items())),
+        )
+    return score(q, data.infos, builder.build(), data.language)
+
+
+def progress(round_: Round) -> list[dict[str, Any]]:
+    """Per partner: responses started, submitted, and people invited."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"started": 0, "submitted": 0})
+    rows = db.session.execute(
+        select(Response.partner_id, Response.submitted_at.is_not(None)).where(
+            Response.round_id == round_.id
+        )
+    ).all()
+    for partner_id, submitted in rows:
+        counts[partner_id]["started"] += 1
+        counts[partner_id]["submitted"] += int(bool(submitted))
+    partners = db.session.scalars(
+        select(Partner)
+        .where(Partner.partnership_id == round_.partnership_id)
+        .order_by(Partner.position, Partner.id)
+    )
+    return [
+        {
+            "partner": p.name,
+            "partner_id": p.id,
+            "invited": p.invited,
+            "started": counts[p.id]["started"],
+            "submitted": counts[p.id]["submitted"],
+        }
+        for p in partners
+    ]

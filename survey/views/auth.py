@@ -1,0 +1,58 @@
+"""Facilitator sign-in and sign-out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+
+from survey.extensions import db, limiter
+from survey.forms import ConfirmForm, LoginForm
+from survey.models import Facilitator
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site: an open redirect would let a phishing link borrow our name.
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("facilitate.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("facilitate.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(Facilitator).where(func.lower(Facilitator.email) == email))
+        if user is not None and user.active and user.check_password(form.password.data):
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("That email and password do not match an account."))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You are signed out."))
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/language/<lang>")
+def set_language(lang: str):  # type: ignore[no-untyped-def]
+    """Remember the interface language for this browser, then go back where the person was."""
+    if lang in ("en", "fr"):
+        session["lang"] = lang
+    return redirect(_safe_next(request.args.get("next")))

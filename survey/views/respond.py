@@ -1,0 +1,322 @@
+"""The respondent's journey: invitation link -> welcome -> one page per section -> review -> done.
+
+Every "Save and continue" writes the page to the database before moving on, so closing the
+browser loses nothing, and the personal resume link works from any device. Answers are
+upserted on a unique (response, question) key and submission is a conditional UPDATE, so two
+tabs or a double click leave one consistent response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from survey.extensions import db, limiter
+from survey.forms import ConfirmForm
+from survey.models import Answer, Invitation, Response, utcnow
+from survey.page_forms import answers_from_form, page_form
+from survey.questionnaire import Questionnaire
+from survey.round_scores import questionnaire_of
+
+bp = Blueprint("respond", __name__)
+
+RESUME_KEY = "responses"  # the resume tokens this browser holds, by invitation token
+
+
+@bp.before_request
+def no_store() -> None:
+    # Shared or public computers: a respondent's pages must not stay in the browser cache.
+    g.no_store = True
+
+
+# -- lookups ------------------------------------------------------------------------------
+
+
+def _invitation(token: str) -> Invitation:
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token == token))
+    if invitation is None or invitation.revoked_at is not None:
+        abort(404)
+    return invitation
+
+
+def _response(resume: str) -> tuple[Response, Questionnaire]:
+    response = db.session.scalar(select(Response).where(Response.resume_token == resume))
+    if response is None or response.source != "web":
+        abort(404)
+    g.lang = response.language
+    return response, questionnaire_of(response.round)
+
+
+def _language(q: Questionnaire, requested: str | None) -> str:
+    if requested in q.languages:
+        return str(requested)
+    chosen = session.get("lang")
+    if chosen in q.languages:
+        return str(chosen)
+    best = request.accept_languages.best_match(q.languages)
+    return best or q.default_language
+
+
+def _stored(response: Response) -> dict[str, str]:
+    rows = db.session.execute(
+        select(Answer.question_id, Answer.value).where(Answer.response_id == response.id)
+    ).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def _locked_reason(response: Response) -> str | None:
+    if response.submitted_at is not None:
+        return "submitted"
+    if not response.round.accepts_answers:
+        return "closed"
+    return None
+
+
+# -- invitation and welcome ---------------------------------------------------------------
+
+
+@bp.get("/r/<token>")
+@limiter.limit("60 per minute")
+def welcome(token: str):  # type: ignore[no-untyped-def]
+    invitation = _invitation(token)
+    round_ = invitation.round
+    q = questionnaire_of(round_)
+    lang = _language(q, request.args.get("lang"))
+    g.lang = lang
+    session["lang"] = lang
+    held = session.get(RESUME_KEY, {}).get(token)
+    in_progress = None
+    if held:
+        in_progress = db.session.scalar(
+            select(Response).where(Response.resume_token == held, Response.submitted_at.is_(None))
+        )
+    minutes = max(5, round(sum(1 for _ in q.questions()) * 0.25))
+    return render_template(
+        "respond/welcome.html",
+        invitation=invitation,
+        round=round_,
+        q=q,
+        lang=lang,
+        minutes=minutes,
+        in_progress=in_progress,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/r/<token>/start")
+@limiter.limit("30 per minute")
+def start(token: str):  # type: ignore[no-untyped-def]
+    invitation = _invitation(token)
+    q = questionnaire_of(invitation.round)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not invitation.round.accepts_answers:
+        return redirect(url_for("respond.welcome", token=token))
+    lang = _language(q, request.form.get("lang"))
+    response = Response(
+        round_id=invitation.round_id,
+        partner_id=invitation.partner_id,
+        invitation_id=invitation.id,
+        language=lang,
+    )
+    db.session.add(response)
+    db.session.commit()
+    held = dict(session.get(RESUME_KEY, {}))
+    held[token] = response.resume_token
+    session[RESUME_KEY] = held
+    session.permanent = True
+    return redirect(url_for("respond.page", resume=response.resume_token, number=1))
+
+
+# -- pages --------------------------------------------------------------------------------
+
+
+def _page_context(response: Response, q: Questionnaire, number: int) -> dict[str, Any]:
+    total = len(q.sections)
+    return {
+        "response": response,
+        "q": q,
+        "lang": response.language,
+        "number": number,
+        "total": total,
+        "section": q.sections[number - 1],
+        "locked": _locked_reason(response),
+    }
+
+
+@bp.get("/s/<resume>")
+def resume(resume: str):  # type: ignore[no-untyped-def]
+    response, q = _response(resume)
+    if response.submitted_at is not None:
+        return redirect(url_for("respond.done", resume=resume))
+    stored = _stored(response)
+    for number, section in enumerate(q.sections, start=1):
+        if any(question.required and question.id not in stored for question in section.questions):
+            return redirect(url_for("respond.page", resume=resume, number=number))
+    return redirect(url_for("respond.review", resume=resume))
+
+
+@bp.route("/s/<resume>/<int:number>", methods=["GET", "POST"])
+def page(resume: str, number: int):  # type: ignore[no-untyped-def]
+    response, q = _response(resume)
+    if not 1 <= number <= len(q.sections):
+        abort(404)
+    context = _page_context(response, q, number)
+    section = context["section"]
+    stored = _stored(response)
+    if request.method == "GET" or context["locked"]:
+        form = page_form(q, section, response.language, stored)
+        status = 409 if request.method == "POST" else 200
+        return render_template("respond/page.html", form=form, **context), status
+
+    form = page_form(q, section, response.language, stored, formdata=request.form)
+    valid = form.validate()
+    action = request.form.get("action", "next")
+    saved = _save_page(response, answers_from_form(form, section))
+    if not saved:  # submitted in another tab meanwhile
+        context["locked"] = "submitted"
+        return render_template("respond/page.html", form=form, **context), 409
+    if action == "later":
+        return redirect(url_for("respond.saved", resume=resume))
+    if action == "back" and number > 1:
+        return redirect(url_for("respond.page", resume=resume, number=number - 1))
+    if not valid:
+        return render_template("respond/page.html", form=form, **context), 422
+    if number < len(q.sections):
+        return redirect(url_for("respond.page", resume=resume, number=number + 1))
+    return redirect(url_for("respond.review", resume=resume))
+
+
+def _upsert(rows: list[dict[str, Any]]) -> Any:
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Answer).values(rows)
+    return statement.on_conflict_do_update(
+        index_elements=[Answer.response_id, Answer.question_id],
+        set_={"value": statement.excluded.value},
+    )
+
+
+def _save_page(response: Response, values: dict[str, str | None]) -> bool:
+    """Store one page's answers in one transaction; False if the response is already submitted."""
+    # Taking the row's write lock first orders this save against a submit in another tab.
+    touched = db.session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.submitted_at.is_(None))
+        .values(updated_at=utcnow())
+    ).rowcount
+    if not touched:
+        db.session.rollback()
+        return False
+    rows = [
+        {"response_id": response.id, "question_id": qid, "value": value}
+        for qid, value in values.items()
+        if value is not None
+    ]
+    cleared = [qid for qid, value in values.items() if value is None]
+    if rows:
+        db.session.execute(_upsert(rows))
+    if cleared:
+        db.session.execute(
+            delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(cleared))
+        )
+    db.session.commit()
+    return True
+
+
+@bp.get("/s/<resume>/saved")
+def saved(resume: str):  # type: ignore[no-untyped-def]
+    response, q = _response(resume)
+    return render_template("respond/saved.html", response=response, q=q, lang=response.language)
+
+
+@bp.get("/s/<resume>/language/<lang>")
+def switch_language(resume: str, lang: str):  # type: ignore[no-untyped-def]
+    response, q = _response(resume)
+    if lang not in q.languages:
+        abort(404)
+    if response.language != lang:
+        response.language = lang
+        db.session.commit()
+    session["lang"] = lang
+    number = request.args.get("page", type=int)
+    if number and 1 <= number <= len(q.sections):
+        return redirect(url_for("respond.page", resume=resume, number=number))
+    target = request.args.get("to")
+    if target in {"review", "saved", "done"}:
+        return redirect(url_for(f"respond.{target}", resume=resume))
+    return redirect(url_for("respond.resume", resume=resume))
+
+
+# -- review and submit --------------------------------------------------------------------
+
+
+def _missing(q: Questionnaire, stored: dict[str, str]) -> list[tuple[int, Any]]:
+    return [
+        (number, question)
+        for number, section in enumerate(q.sections, start=1)
+        for question in section.questions
+        if question.required and question.id not in stored
+    ]
+
+
+@bp.get("/s/<resume>/review")
+def review(resume: str):  # type: ignore[no-untyped-def]
+    response, q = _response(resume)
+    stored = _stored(response)
+    return render_template(
+        "respond/review.html",
+        response=response,
+        q=q,
+        lang=response.language,
+        stored=stored,
+        missing=_missing(q, stored),
+        locked=_locked_reason(response),
+        total=len(q.sections),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/s/<resume>/submit")
+def submit(resume: str):  # type: ignore[no-untyped-def]
+    response, q = _response(resume)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if response.submitted_at is not None:
+        return redirect(url_for("respond.done", resume=resume))
+    if not response.round.accepts_answers:
+        return redirect(url_for("respond.review", resume=resume))
+    stored = _stored(response)
+    if _missing(q, stored):
+        return redirect(url_for("respond.review", resume=resume))
+    # Conditional: of two clicks, one sets the time and the other changes nothing.
+    db.session.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.submitted_at.is_(None))
+        .values(submitted_at=utcnow(), updated_at=utcnow())
+    )
+    db.session.commit()
+    return redirect(url_for("respond.done", resume=resume))
+
+
+@bp.get("/s/<resume>/done")
+def done(resume: str):  # type: ignore[no-untyped-def]
+    response, q = _response(resume)
+    if response.submitted_at is None:
+        return redirect(url_for("respond.review", resume=resume))
+    return render_template("respond/done.html", response=response, q=q, lang=response.language)
+
