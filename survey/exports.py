@@ -161,6 +161,20 @@ def responses_table(
     With ``labels_in``, answers are option labels in that language instead of values.
     """
     questions = list(questionnaire.questions())
+    # Choice answers repeat: convert each distinct (question, stored value) once.
+    seen: dict[tuple[str, str], Any] = {}
+
+    def convert(question: Question, stored: str | None) -> Any:
+        if stored is None or question.type == "text":
+            return stored if stored and stored.strip() else None
+        key = (question.id, stored)
+        if key not in seen:
+            if labels_in is None:
+                seen[key] = answer_value(questionnaire, question, stored)
+            else:
+                seen[key] = answer_label(questionnaire, question, stored, labels_in)
+        return seen[key]
+
     rows = []
     for response in responses:
         row: list[Any] = [
@@ -170,12 +184,7 @@ def responses_table(
             response.source,
             iso8601(response.submitted_at),
         ]
-        for question in questions:
-            stored = response.values.get(question.id)
-            if labels_in is None:
-                row.append(answer_value(questionnaire, question, stored))
-            else:
-                row.append(answer_label(questionnaire, question, stored, labels_in))
+        row.extend(convert(question, response.values.get(question.id)) for question in questions)
         rows.append(row)
     return Table([*RESPONSE_COLUMNS, *(q.id for q in questions)], rows)
 
@@ -344,7 +353,9 @@ def _widths(table: Table) -> list[float]:
     return [min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for w in widths]
 
 
-def _xlsx_value(sheet: Any, value: Any, number_format: str | None = None, bold: bool = False) -> Any:
+def _xlsx_value(
+    sheet: Any, value: Any, number_format: str | None = None, bold: bool = False
+) -> Any:
     value = neutralise(value)
     if isinstance(value, str):
         # Control characters would break the file; a lone CR would come back as LF anyway.
@@ -375,7 +386,10 @@ def to_xlsx(sheets: Sequence[tuple[str, Table]]) -> bytes:
         formats = [table.formats.get(h) for h in table.header]
         for row in table.rows:
             sheet.append(
-                [_xlsx_value(sheet, v, formats[i] if i < len(formats) else None) for i, v in enumerate(row)]
+                [
+                    _xlsx_value(sheet, v, formats[i] if i < len(formats) else None)
+                    for i, v in enumerate(row)
+                ]
             )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -10,11 +10,13 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import (
+    DataRequired,
     InputRequired,
     Length,
     NumberRange,
@@ -33,7 +35,7 @@ class LoginForm(FlaskForm):
 
 
 class PartnershipForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     min_group_size = IntegerField(
         _l("Minimum respondents before a partner is shown on its own"),
@@ -51,12 +53,13 @@ ROLE_LABELS = {
 
 
 class PartnerForm(FlaskForm):
-    name = StringField(_l("Organisation"), validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Organisation"), validators=[DataRequired(), Length(max=200)])
     sector = StringField(_l("Sector"), validators=[Optional(), Length(max=100)])
     lead = BooleanField(_l("Lead organisation"))
     role = SelectField(
         _l("Role the partnership lists for it"),
-        choices=[("", _l("Not set"))] + [(r, ROLE_LABELS[r]) for r in ROLE_CONTINUUM],
+        choices=[SelectChoice("", _l("Not set"))]
+        + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLE_CONTINUUM],
         default="",
     )
     invited = IntegerField(
@@ -65,7 +68,7 @@ class PartnerForm(FlaskForm):
 
 
 class RoundForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     instrument = SelectField(_l("Questionnaire"), validators=[InputRequired()])
     opens_on = DateField(_l("Opens on"), validators=[Optional()])
     closes_on = DateField(_l("Closes on"), validators=[Optional()])
@@ -76,13 +79,13 @@ class RoundForm(FlaskForm):
 
 
 class RoundEditForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     status = SelectField(
         _l("Status"),
         choices=[
-            ("draft", _l("Draft: links do not work yet")),
-            ("open", _l("Open: partners can answer")),
-            ("closed", _l("Closed: answers are read-only")),
+            SelectChoice("draft", _l("Draft: links do not work yet")),
+            SelectChoice("open", _l("Open: partners can answer")),
+            SelectChoice("closed", _l("Closed: answers are read-only")),
         ],
         validators=[InputRequired()],
     )

@@ -135,6 +135,11 @@ class Round(db.Model):  # type: ignore[name-defined]
             return False
         return not (self.closes_on and today > self.closes_on)
 
+    @property
+    def has_closed(self) -> bool:
+        """Closed by the facilitator, or past its closing date (as respondents see it)."""
+        return self.status == "closed" or bool(self.closes_on and date.today() > self.closes_on)
+
 
 class Invitation(db.Model):  # type: ignore[name-defined]
     """A partner's link for a round, shared by all of that partner's representatives."""

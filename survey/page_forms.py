@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectMultipleField, TextAreaField
+from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -51,7 +51,7 @@ class KnownChoices:
     """The submitted value must be one of the question's options (no tampered values)."""
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
-        allowed = {str(value) for value, _label in field.choices}
+        allowed = {str(choice.value) for choice in field.choices}
         values = field.data if isinstance(field.data, list) else [field.data]
         if any(v not in allowed for v in values if v not in (None, "")):
             raise ValidationError(_("Choose one of the options shown."))
@@ -61,11 +61,11 @@ def _requirement(question: Question) -> Any:
     return Answered() if question.required else MayBeBlank()
 
 
-def _choices(q: Questionnaire, question: Question, lang: str) -> list[tuple[str, str]]:
-    choices = [(str(o.value), q.text(o.label, lang)) for o in q.options_of(question)]
+def _choices(q: Questionnaire, question: Question, lang: str) -> list[SelectChoice]:
+    choices = [SelectChoice(str(o.value), q.text(o.label, lang)) for o in q.options_of(question)]
     na = q.na_of(question)
     if na is not None:
-        choices.append((NA, q.text(na.label, lang)))
+        choices.append(SelectChoice(NA, q.text(na.label, lang)))
     return choices
 
 

@@ -17,7 +17,7 @@ from survey.csv_input import parse_answer
 from survey.extensions import db
 from survey.instruments import pinned
 from survey.models import Answer, Partner, Response, Round
-from survey.questionnaire import Questionnaire
+from survey.questionnaire import NA, Questionnaire
 from survey.scoring import AnswerSetBuilder, PartnerInfo, ScoreReport, score
 
 
@@ -72,15 +72,51 @@ def pooled_infos(partners: list[Partner], names: dict[int, str]) -> list[Partner
 
 def stored_answers(questionnaire: Questionnaire, rows: list[tuple[str, str]]) -> dict[str, Any]:
     """Stored (question, value) strings as typed answers; values no longer valid are dropped."""
+    decoders = _decoders(questionnaire)
     answers: dict[str, Any] = {}
     for question_id, value in rows:
-        question = questionnaire.question_by_id.get(question_id)
-        if question is None:
+        decode = decoders.get(question_id)
+        if decode is None:
             continue
-        parsed, error = parse_answer(questionnaire, question, value)
-        if error is None and parsed is not None:
+        if isinstance(decode, dict):  # likert and single choice: a plain lookup
+            parsed = decode.get(value)
+        else:
+            parsed, error = parse_answer(questionnaire, decode, value)
+            if error is not None:
+                parsed = None
+        if parsed is not None:
             answers[question_id] = parsed
     return answers
+
+
+_DECODERS: dict[str, dict[str, Any]] = {}
+
+
+def _decoders(questionnaire: Questionnaire) -> dict[str, Any]:
+    """Per question: a map from stored string to answer (likert, single), else the question.
+
+    Dashboards decode tens of thousands of stored answers per request; a dict lookup per
+    answer keeps that a few milliseconds. Keyed by the instrument's hash: same text, same map.
+    """
+    cached = _DECODERS.get(questionnaire.sha256)
+    if cached is not None:
+        return cached
+    if len(_DECODERS) > 64:
+        _DECODERS.clear()
+    decoders: dict[str, Any] = {}
+    for question in questionnaire.questions():
+        if question.type in {"likert", "single"}:
+            table = {}
+            for option in questionnaire.options_of(question):
+                parsed, _error = parse_answer(questionnaire, question, str(option.value))
+                table[str(option.value)] = parsed
+            if questionnaire.na_of(question) is not None:
+                table[NA] = NA
+            decoders[question.id] = table
+        else:
+            decoders[question.id] = question
+    _DECODERS[questionnaire.sha256] = decoders
+    return decoders
 
 
 @dataclass
@@ -117,30 +153,31 @@ def load_round(round_: Round, language: str | None = None) -> RoundData:
             .order_by(Partner.position, Partner.id)
         )
     )
-    rows = db.session.execute(
-        select(
-            Response.id,
-            Response.partner_id,
-            Response.language,
-            Response.source,
-            Response.label,
-            Response.submitted_at,
-            Answer.question_id,
-            Answer.value,
-        )
-        .join(Answer, Answer.response_id == Response.id, isouter=True)
-        .where(Response.round_id == round_.id, Response.submitted_at.is_not(None))
-        .order_by(Response.id)
-    ).all()
-    by_id: dict[int, SubmittedResponse] = {}
-    for rid, partner_id, language_, source, label, submitted_at, question_id, value in rows:
-        response = by_id.get(rid)
-        if response is None:
-            response = by_id[rid] = SubmittedResponse(
-                rid, partner_id, language_, source, label, submitted_at
+    # Core-level selects of plain columns: no ORM identity work for thousands of answer rows.
+    responses = Response.__table__.c
+    answers = Answer.__table__.c
+    submitted = (responses.round_id == round_.id) & responses.submitted_at.is_not(None)
+    by_id: dict[int, SubmittedResponse] = {
+        rid: SubmittedResponse(rid, partner_id, language_, source, label, submitted_at)
+        for rid, partner_id, language_, source, label, submitted_at in db.session.execute(
+            select(
+                responses.id,
+                responses.partner_id,
+                responses.language,
+                responses.source,
+                responses.label,
+                responses.submitted_at,
             )
-        if question_id is not None:
-            response.values[question_id] = value
+            .where(submitted)
+            .order_by(responses.id)
+        )
+    }
+    for rid, question_id, value in db.session.execute(
+        select(answers.response_id, answers.question_id, answers.value)
+        .join(Response.__table__, responses.id == answers.response_id)
+        .where(submitted)
+    ):
+        by_id[rid].values[question_id] = value
     counts: dict[int, int] = defaultdict(int)
     for response in by_id.values():
         counts[response.partner_id] += 1

@@ -66,20 +66,37 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return size
 
 
-def _record_positions(node: yaml.Node, path: Path, out: dict[Path, tuple[int, int]]) -> None:
+def _record_positions(
+    node: yaml.Node, path: Path, out: dict[Path, tuple[int, int]], duplicates: list[Problem],
+    source: str,
+) -> None:
     out.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
-            _record_positions(child, (*path, index), out)
+            _record_positions(child, (*path, index), out, duplicates, source)
     elif isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
+                # YAML lets a later key silently replace an earlier one; authors never mean it.
+                if key_node.value in seen:
+                    duplicates.append(
+                        Problem(
+                            source,
+                            f"'{key_node.value}' appears twice in this mapping (first on line "
+                            f"{seen[key_node.value]})",
+                            "keep one of them: the second would silently replace the first",
+                            key_node.start_mark.line + 1,
+                            key_node.start_mark.column + 1,
+                        )
+                    )
+                seen.setdefault(key_node.value, key_node.start_mark.line + 1)
                 child_path = (*path, key_node.value)
                 out.setdefault(
                     child_path, (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 )
                 # The value's own position is where nested paths start.
-                _record_positions(value_node, child_path, out)
+                _record_positions(value_node, child_path, out, duplicates, source)
 
 
 def _mark_problem(source: str, exc: yaml.MarkedYAMLError, hint: str) -> Problem:
@@ -137,5 +154,8 @@ def load_yaml(text: str | bytes, source: str) -> Located:
             [_mark_problem(source, exc, "only plain YAML is allowed: remove custom tags")]
         ) from None
     positions: dict[Path, tuple[int, int]] = {}
-    _record_positions(node, (), positions)
+    duplicates: list[Problem] = []
+    _record_positions(node, (), positions, duplicates, source)
+    if duplicates:
+        raise InputError(duplicates)
     return Located(data, positions, source)

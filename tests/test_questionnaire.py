@@ -257,6 +257,14 @@ def test_syntax_error() -> None:
     assert "YAML syntax" in p.hint
 
 
+def test_duplicate_key_is_refused_not_silently_replaced() -> None:
+    p = only_problem("duplicate_key.yaml")
+    # `id: tiny` on line 1, then `id: tiny-again` on line 3: YAML would keep the second.
+    assert (p.line, p.column) == (3, 1)
+    assert "'id' appears twice" in p.message and "line 1" in p.message
+    assert "keep one" in p.hint
+
+
 def test_python_tag_is_refused() -> None:
     p = only_problem("python_tag.yaml")
     # `version: !!python/object/apply:os.system [...]`: the tag starts at column 10 of line 2.

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from wtforms import SelectChoice
 
 from survey.access import own_invitation, own_partner, own_partnership, own_round
 from survey.extensions import db
@@ -70,9 +71,18 @@ def new_partnership():  # type: ignore[no-untyped-def]
 @bp.get("/partnerships/<int:partnership_id>")
 def partnership(partnership_id: int):  # type: ignore[no-untyped-def]
     partnership = own_partnership(partnership_id)
+    summaries = {}
+    for round_ in partnership.rounds:
+        report = round_report(round_)
+        summaries[round_.id] = {
+            "risk": report["pino_risk"],
+            "respondents": report["partnership"]["respondents"],
+            "rate": report["partnership"]["response_rate"],
+        }
     return render_template(
         "facilitate/partnership.html",
         partnership=partnership,
+        summaries=summaries,
         form=ConfirmForm(),
     )
 
@@ -170,9 +180,9 @@ def delete_partner(partner_id: int):  # type: ignore[no-untyped-def]
 # -- rounds -------------------------------------------------------------------------------
 
 
-def _instrument_choices() -> list[tuple[str, str]]:
+def _instrument_choices() -> list[SelectChoice]:
     return [
-        (
+        SelectChoice(
             found.filename,
             f"{found.questionnaire.text(found.questionnaire.title)} "
             f"({found.questionnaire.id} {found.questionnaire.version})",

@@ -88,7 +88,12 @@ sections:
     title: {en: One, fr: Un}
     questions:
       - {id: t1, type: likert, scale: agree, dimension: trust, text: {en: T1, fr: T1}}
-      - {id: t2, type: likert, scale: agree, dimension: trust, reverse: true, text: {en: "=T2", fr: "=T2"}}
+      - id: t2
+        type: likert
+        scale: agree
+        dimension: trust
+        reverse: true
+        text: {en: "=T2", fr: "=T2"}
       - id: size
         type: single
         text: {en: Size, fr: Taille}
@@ -102,6 +107,9 @@ sections:
           - {value: police, label: {en: Police, fr: Police}}
           - {value: health, label: {en: Health, fr: Santé}}
       - {id: works, type: text, text: {en: "Works?", fr: "Ça marche?"}}
+bands: {strength: 2.5, borderline: 1.5}
+rules:
+  power-imbalance: {enabled: false}
 """
 
 
@@ -160,7 +168,8 @@ def test_responses_table_values_then_labels(mixed):
     ]
     labels = responses_table(mixed, rows, labels_in="fr")
     assert labels.rows[0][5:] == ["D'accord", "Je ne sais pas", "Dix", "Police; Santé", "Good"]
-    assert responses_table(mixed, rows, labels_in="en").rows[0][5:8] == ["Agree", "Don't know", "Ten"]
+    english = responses_table(mixed, rows, labels_in="en")
+    assert english.rows[0][5:8] == ["Agree", "Don't know", "Ten"]
 
 
 def test_stored_values_no_longer_in_the_instrument_are_kept_as_stored(mixed):
@@ -171,7 +180,10 @@ def test_stored_values_no_longer_in_the_instrument_are_kept_as_stored(mixed):
 
 
 def test_csv_has_bom_crlf_quoting_and_numbers_unquoted():
-    table = Table(["name", "n", "note"], [["Santé, Québec", 4, 'said "hi"\nthen left'], ["=1+2", 2.5, None]])
+    table = Table(
+        ["name", "n", "note"],
+        [["Santé, Québec", 4, 'said "hi"\nthen left'], ["=1+2", 2.5, None]],
+    )
     body = to_csv(table)
     assert body.startswith(b"\xef\xbb\xbfname,n,note\r\n")
     assert b'"Sant\xc3\xa9, Qu\xc3\xa9bec",4,"said ""hi""\nthen left"\r\n' in body
@@ -345,7 +357,9 @@ def download(client, url: str) -> bytes:
 
 def test_responses_csv_holds_each_answer_in_its_column(app, client, world, login):
     p = world.partnership.partners
-    first = add_response(app, world.round.id, p["Police"], full_answers(4, what_works="Monthly « tables » été"))
+    first = add_response(
+        app, world.round.id, p["Police"], full_answers(4, what_works="Monthly « tables » été")
+    )
     second = add_response(
         app, world.round.id, p["Housing"],
         full_answers(2, trust_commitments="na"), language="fr", source="paper",
@@ -373,7 +387,7 @@ def test_responses_csv_holds_each_answer_in_its_column(app, client, world, login
     assert (one["partner"], one["language"], one["source"]) == ("Police", "en", "web")
     assert one["submitted_at"] == "2025-05-06T07:08:09+00:00"
     assert one["trust_commitments"] == "4"
-    assert one["partner_role"] == "coordination"
+    assert one["partner_role"] == "collaboration"
     assert one["what_works"] == "Monthly « tables » été"
     assert (two["partner"], two["language"], two["source"]) == ("Housing", "fr", "paper")
     assert two["trust_commitments"] == "na"
@@ -405,7 +419,7 @@ def test_responses_xlsx_has_values_labels_and_questions(app, client, world, logi
     labels = dict(zip(*sheet_rows(workbook, "Labels"), strict=True))
     assert labels["trust_commitments"] == "Agree"
     assert labels["trust_raise_concerns"] == "Don’t know / not applicable"
-    assert labels["partner_role"].startswith("Coordination —")
+    assert labels["partner_role"].startswith("Collaboration —")
     questions = sheet_rows(workbook, "Questions")
     assert [r[0] for r in questions[1:]] == [q.id for q in instrument().questions()]
     first = dict(zip(questions[0], questions[1], strict=True))
@@ -445,7 +459,8 @@ def test_scores_csv_and_xlsx_come_from_the_score_report(app, client, world, logi
     assert table["Public Health"]["trust_band"] == "concern"
     assert table["Housing"]["respondents"] == "0" and table["Housing"]["trust"] == ""
     for dim in dims:
-        assert float(table["Police"][dim]) == pytest.approx(report["partners"][0]["scores"][dim], abs=1e-4)
+        expected = report["partners"][0]["scores"][dim]
+        assert float(table["Police"][dim]) == pytest.approx(expected, abs=1e-4)
 
     workbook = read_xlsx(download(client, urls(world.round.id)["scores.xlsx"]))
     assert workbook.sheetnames == ["Scores", "Flags", "Spread"]
@@ -463,7 +478,10 @@ def test_scores_csv_and_xlsx_come_from_the_score_report(app, client, world, logi
 def test_formula_answers_are_neutralised_in_csv_and_xlsx(app, client, world, login):
     police = world.partnership.partners["Police"]
     ids = {
-        add_response(app, world.round.id, police, full_answers(4, what_works=payload, what_to_change=payload)): payload
+        add_response(
+            app, world.round.id, police,
+            full_answers(4, what_works=payload, what_to_change=payload),
+        ): payload
         for payload in PAYLOADS
     }
     login(client, world.owner)

@@ -382,6 +382,9 @@ def test_reissue_revokes_old_link_and_issues_new_one(
         )
         new_token, new_id = current.token, current.id
     assert new_token != old.token
+    page = text_of(client.get(f"/rounds/{round_.id}"))
+    assert new_token in page and old.token not in page
+    assert "The old link for Housing no longer works" in page
     gone = respondent.get(f"/r/{old.token}")
     assert gone.status_code == 404
     assert "We can't find that page" in text_of(gone)
@@ -390,9 +393,6 @@ def test_reissue_revokes_old_link_and_issues_new_one(
     # The old QR code is gone too; the round page shows only the new link.
     assert client.get(f"/invitations/{old.id}/qr.svg").status_code == 404
     assert client.get(f"/invitations/{new_id}/qr.svg").status_code == 200
-    page = text_of(client.get(f"/rounds/{round_.id}"))
-    assert new_token in page and old.token not in page
-    assert "The old link for Housing no longer works" in page
     # A response begun before the reissue keeps its own resume link.
     assert respondent.get(f"/s/{resume}/1").status_code == 200
     # Reissuing the revoked invitation again changes nothing.
@@ -587,7 +587,9 @@ def test_round_with_future_opening_date_is_not_open_yet(
     respondent = new_client()
     welcome = respondent.get(f"/r/{round_.token()}")
     assert "This assessment is not open yet" in text_of(welcome)
-    token = get_csrf(respondent, f"/r/{round_.token()}")
+    assert 'action="/r/' not in welcome.get_data(as_text=True)  # no Start button
+    # A hand-made POST (valid CSRF token of this browser's session) starts nothing either.
+    token = get_csrf(respondent, "/login")
     response = respondent.post(f"/r/{round_.token()}/start", data={"csrf_token": token})
     assert response.status_code == 302
     assert count(app, Response) == 0
