@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import update
+from werkzeug.datastructures import MultiDict
 
 from survey.extensions import db
 from survey.models import Answer, Invitation, Response, Round, utcnow
@@ -298,7 +299,7 @@ def test_several_values_for_one_radio_question(app, client, token):
     url = f"/s/{resume}/1"
     data = [(k, v) for k, v in page_answers(1).items() if k != question]
     data += [(question, "2"), (question, "9"), ("csrf_token", get_csrf(client, url))]
-    response = client.post(url, data=data)
+    response = client.post(url, data=MultiDict(data))
     assert response.status_code in (302, 422)
     assert stored_answers(app, resume).get(question, "2") in {"1", "2", "3", "4", "5", "na"}
 
