@@ -508,3 +508,43 @@ def trend_figure(reports: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
             xaxis={"type": "category"},
         ),
     }
+
+
+# -- symposium cohort ---------------------------------------------------------------------
+
+COHORT_WORDS = {
+    "en": {"cohort": "Cohort average"},
+    "fr": {"cohort": "Moyenne de la cohorte"},
+}
+COHORT_COLOUR = PALETTE[1]
+
+
+def cohort_radar_spec(
+    report: dict[str, Any], cohort: dict[str, float | None], name: str | None = None
+) -> RadarSpec:
+    """One partnership against the mean of a symposium cohort: two series, and no other
+    partnership's name anywhere (``cohort`` is the mean per dimension id)."""
+    language = report["language"]
+    w = words(language)
+    dims = [d["id"] for d in report["dimensions"]]
+    series = (
+        Series(
+            name or w["partnership"],
+            tuple(report["partnership"]["scores"][d] for d in dims),
+            PARTNERSHIP_COLOUR,
+            "solid",
+            3.5,
+        ),
+        Series(
+            COHORT_WORDS.get(language, COHORT_WORDS["en"])["cohort"],
+            tuple(cohort.get(d) for d in dims),
+            COHORT_COLOUR,
+            "dash",
+            2.5,
+        ),
+    )
+    bands = report["bands"]
+    rings = ((bands["borderline"], w["borderline"]), (bands["strength"], w["strength"]))
+    return RadarSpec(
+        tuple(d["title"] for d in report["dimensions"]), series, rings, language=language
+    )

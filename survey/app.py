@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, abort, g, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from survey.config import build_config
 from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -24,8 +25,18 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or "en"
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes: only numbers an id column can hold, so that a URL with a
+    20-digit id is a plain 404 instead of an overflow in the database driver (a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     app.config.update(build_config(Path(app.instance_path), config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -47,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     def load_user(user_id: str) -> Facilitator | None:
         return db.session.get(Facilitator, int(user_id)) if user_id.isdigit() else None
 
-    from survey.views import auth, dashboard, errors, exports, facilitate, health, respond
+    from survey.views import auth, dashboard, errors, exports, facilitate, health, paper, respond
 
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
@@ -55,11 +66,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(respond.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(exports.bp)
+    from survey.views import reports as printed_reports
+
+    app.register_blueprint(printed_reports.bp)
+    app.register_blueprint(paper.bp)
+
+    from survey.views import join, symposium
+
+    app.register_blueprint(symposium.bp)
+    app.register_blueprint(join.bp)
+
     errors.register(app)
 
     from survey.template_helpers import register as register_template_helpers
 
     register_template_helpers(app)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     return app
 
@@ -84,6 +106,18 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def _refuse_nul_characters() -> None:
+    """No link or form of ours holds a NUL character, and PostgreSQL cannot even compare text
+    that does: such a request is a 400, not a database error (a 500)."""
+    texts = [request.path]
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            texts.append(key)
+            texts.extend(values)
+    if any("\x00" in text for text in texts):
+        abort(400)
 
 
 def _security_headers(response: Any) -> Any:

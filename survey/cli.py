@@ -91,11 +91,19 @@ def schema_command() -> None:
 
 
 @cli.command("score", with_appcontext=False)
-@click.option("--questionnaire", "-q", "questionnaire_path", required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--questionnaire", "-q", "questionnaire_path", required=True, type=click.Path(path_type=Path)
+)
 @click.option("--partners", "-p", "partners_path", required=True, type=click.Path(path_type=Path))
 @click.option("--responses", "-r", "responses_path", required=True, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", default=None, help="Language of titles and evidence (default: the instrument's first).")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    show_default=True,
+)
+@click.option(
+    "--lang", default=None,
+    help="Language of titles and evidence (default: the instrument's first).",
+)
 @reports_input_errors(exit_code=2)
 def score_command(
     questionnaire_path: Path,
@@ -113,7 +121,8 @@ def score_command(
     questionnaire = load_questionnaire(questionnaire_path)
     if lang is not None and lang not in questionnaire.languages:
         raise click.BadParameter(
-            f"'{lang}' is not one of the instrument's languages ({', '.join(questionnaire.languages)})",
+            f"'{lang}' is not one of the instrument's languages "
+            f"({', '.join(questionnaire.languages)})",
             param_hint="--lang",
         )
     partners, answers = load_round_files(questionnaire, partners_path, responses_path)
@@ -176,3 +185,37 @@ def demo_command(if_empty: bool) -> None:
         _created, message = load_demo(current_app.config["QUESTIONNAIRES_DIR"])
         click.echo(message)
     click.echo(f"Demo sign-in: {DEMO_EMAIL} / {DEMO_PASSWORD}")
+
+
+@cli.command("import")
+@click.option(
+    "--round", "round_id", required=True, type=click.IntRange(1, 2**31 - 1),
+    help="The id of the round (the number in its address, /rounds/ID).",
+)
+@click.argument("file", type=click.Path(path_type=Path))
+@reports_input_errors(exit_code=2)
+def import_command(round_id: int, file: Path) -> None:
+    """Import answers typed in from paper forms into a round.
+
+    FILE is a CSV file with the columns `survey score` reads: respondent,partner,<question ids>.
+    Every row is checked first; with any problem, every one is printed as FILE:ROW and nothing
+    is stored. Respondents already imported with the same answers are skipped.
+    """
+    from survey.csv_input import read_file
+    from survey.extensions import db
+    from survey.models import Round
+    from survey.paper_import import import_paper
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        click.echo(f"--round: there is no round {round_id}.", err=True)
+        sys.exit(2)
+    result = import_paper(round_, read_file(file), str(file))
+    click.echo(f"{result.imported} imported, {result.already_there} already there.")
+
+
+# Printed reports live in their own module; it uses reports_input_errors from above.
+from survey.report_cli import report_command, symposium_pack_command  # noqa: E402
+
+cli.add_command(report_command)
+cli.add_command(symposium_pack_command)

@@ -46,7 +46,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     production = os.environ.get("SURVEY_ENV", "development") == "production"
     url = (overrides or {}).get("SQLALCHEMY_DATABASE_URI") or database_url(instance_path)
     config: dict[str, Any] = {
-        "SECRET_KEY": _secret_key(instance_path),
+        # A key given by the caller (tests) leaves the instance folder alone.
+        "SECRET_KEY": (overrides or {}).get("SECRET_KEY") or _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
         "QUESTIONNAIRES_DIR": os.environ.get(

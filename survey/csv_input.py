@@ -31,7 +31,9 @@ class Row:
     cells: dict[str, str]
 
 
-def read_rows(data: str | bytes, source: str, required: tuple[str, ...]) -> tuple[list[str], list[Row]]:
+def read_rows(
+    data: str | bytes, source: str, required: tuple[str, ...]
+) -> tuple[list[str], list[Row]]:
     """Parse CSV text into rows keyed by header, or raise with every structural problem."""
     if isinstance(data, bytes):
         if len(data) > MAX_CSV_BYTES:
@@ -40,11 +42,21 @@ def read_rows(data: str | bytes, source: str, required: tuple[str, ...]) -> tupl
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(
-                [Problem(source, f"not UTF-8 text (byte {exc.start})", "save the file as CSV UTF-8")]
+                [
+                    Problem(
+                        source, f"not UTF-8 text (byte {exc.start})", "save the file as CSV UTF-8"
+                    )
+                ]
             ) from None
     data = data.removeprefix("\ufeff")
     if not data.strip():
-        raise InputError([Problem(source, "the file is empty", f"start with a header row: {','.join(required)}")])
+        raise InputError(
+            [
+                Problem(
+                    source, "the file is empty", f"start with a header row: {','.join(required)}"
+                )
+            ]
+        )
     reader = csv.reader(io.StringIO(data, newline=""), strict=True)
     problems: list[Problem] = []
     rows: list[Row] = []
@@ -54,12 +66,16 @@ def read_rows(data: str | bytes, source: str, required: tuple[str, ...]) -> tupl
         for name in required:
             if name not in header:
                 problems.append(
-                    Problem(source, f"no '{name}' column", f"add a '{name}' column to the header row", 1)
+                    Problem(
+                        source, f"no '{name}' column", f"add a '{name}' column to the header row", 1
+                    )
                 )
         seen: set[str] = set()
         for i, name in enumerate(header):
             if not name:
-                problems.append(Problem(source, f"column {i + 1} has no name", "name it in the header row", 1))
+                problems.append(
+                    Problem(source, f"column {i + 1} has no name", "name it in the header row", 1)
+                )
             elif name in seen:
                 problems.append(Problem(source, f"column '{name}' appears twice", "keep one", 1))
             seen.add(name)
@@ -118,7 +134,9 @@ def parse_partners(data: str | bytes, source: str = "partners.csv") -> list[Part
         lead_text = row.cells.get("lead", "").strip().lower()
         if lead_text not in _YES | _NO:
             problems.append(
-                _cell_problem(source, row, "lead", f"'{lead_text}' is not yes or no", "write yes or no")
+                _cell_problem(
+                    source, row, "lead", f"'{lead_text}' is not yes or no", "write yes or no"
+                )
             )
         role = row.cells.get("role", "").strip().lower() or None
         if role is not None and role not in ROLE_CONTINUUM:
@@ -163,7 +181,9 @@ def _choices_text(questionnaire: Questionnaire, question: Question) -> str:
     return ", ".join(values)
 
 
-def parse_answer(questionnaire: Questionnaire, question: Question, text: str) -> tuple[Any, str | None]:
+def parse_answer(
+    questionnaire: Questionnaire, question: Question, text: str
+) -> tuple[Any, str | None]:
     """A CSV cell as the answer it stands for, or an error message.
 
     Returns ``(value, None)`` or ``(None, message)``. Blank is None; likert answers are numbers
@@ -215,8 +235,30 @@ def parse_responses(
     partners: list[PartnerInfo],
     data: str | bytes,
     source: str = "responses.csv",
+    partner_list: str = "the partners file",
 ) -> list[ParsedResponse]:
     """Parse and check every row of responses.csv; raise with all problems, or return all rows."""
+    parsed, problems = check_responses(questionnaire, partners, data, source, partner_list)
+    if problems:
+        raise InputError(problems)
+    return parsed
+
+
+def check_responses(
+    questionnaire: Questionnaire,
+    partners: list[PartnerInfo],
+    data: str | bytes,
+    source: str = "responses.csv",
+    partner_list: str = "the partners file",
+    partner_hint: str | None = None,
+) -> tuple[list[ParsedResponse], list[Problem]]:
+    """Every row of responses.csv with every problem found, for callers that add checks of their
+    own (paper imports) and report them all together. A row with a problem keeps its valid
+    answers. ``partner_list`` names where partner names come from and ``partner_hint`` says how
+    to fix an unknown one, for the messages.
+
+    Structural problems (encoding, header) still raise InputError: there are no rows to check.
+    """
     header, rows = read_rows(data, source, ("respondent", "partner"))
     problems: list[Problem] = []
     questions = questionnaire.question_by_id
@@ -239,7 +281,9 @@ def parse_responses(
         respondent = row.cells["respondent"].strip()
         partner = row.cells["partner"].strip()
         if not respondent:
-            problems.append(_cell_problem(source, row, "respondent", "empty", "give each row an id"))
+            problems.append(
+                _cell_problem(source, row, "respondent", "empty", "give each row an id")
+            )
         elif respondent in seen:
             problems.append(
                 _cell_problem(
@@ -252,8 +296,8 @@ def parse_responses(
         if partner not in partner_names:
             problems.append(
                 _cell_problem(
-                    source, row, "partner", f"'{partner}' is not in the partners file",
-                    "use a partner name exactly as the partners file spells it",
+                    source, row, "partner", f"'{partner}' is not in {partner_list}",
+                    partner_hint or f"use a partner name exactly as {partner_list} spells it",
                 )
             )
         answers: dict[str, Any] = {}
@@ -273,9 +317,7 @@ def parse_responses(
             else:
                 answers[column] = value
         parsed.append(ParsedResponse(row.line, respondent, partner, answers))
-    if problems:
-        raise InputError(problems)
-    return parsed
+    return parsed, problems
 
 
 def read_file(path: str | Path) -> bytes:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -21,6 +23,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -103,3 +106,58 @@ class RoundEditForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change things."""
+
+
+class PaperImportForm(FlaskForm):
+    """A CSV file of answers typed in from paper forms (see survey.paper_import)."""
+
+    file = FileField(
+        _l("CSV file of paper answers"),
+        validators=[
+            FileRequired(_l("Choose a CSV file to import.")),
+            FileAllowed(["csv"], _l("Choose a file ending in .csv (save the sheet as CSV UTF-8).")),
+        ],
+        render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+# -- symposium sessions -------------------------------------------------------------------
+
+
+class SessionForm(FlaskForm):
+    name = StringField(
+        _l("Name of the session"), validators=[DataRequired(), Length(max=200)]
+    )
+
+
+class AddRoundForm(FlaskForm):
+    round = SelectField(_l("Round to add"), validators=[InputRequired()])
+
+
+class ShareForm(FlaskForm):
+    email = EmailField(
+        _l("Email of the other facilitator"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            InputRequired(),
+            Length(max=254),
+            Regexp(r"^[^@\s\x00]+@[^@\s\x00]+$", message=_l("Enter an email address.")),
+        ],
+    )
+
+
+class JoinForm(FlaskForm):
+    code = StringField(
+        _l("Session code"),
+        validators=[InputRequired(), Length(max=40)],
+        render_kw={
+            "autocapitalize": "characters",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "class": "code-input",
+        },
+    )
+
+
+class JoinPartnerForm(FlaskForm):
+    partner = RadioField(_l("Your organisation"), validators=[InputRequired()])

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.extensions import db
+from survey.symposium import new_code
 
 
 def utcnow() -> datetime:
@@ -161,6 +162,9 @@ class Response(db.Model):  # type: ignore[name-defined]
     """One person's answers in a round; ``resume_token`` is their private way back."""
 
     __tablename__ = "response"
+    # A paper respondent is imported once per round (re-importing a file stores nothing new).
+    # Web responses have no label, and NULLs never collide in SQLite or PostgreSQL.
+    __table_args__ = (UniqueConstraint("round_id", "label", name="uq_response_round_label"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
@@ -193,3 +197,63 @@ class Answer(db.Model):  # type: ignore[name-defined]
     value: Mapped[str] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+
+class SymposiumSession(db.Model):  # type: ignore[name-defined]
+    """A live session in a room: open rounds of several partnerships behind one short code."""
+
+    __tablename__ = "symposium_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("facilitator.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(6), unique=True, default=new_code)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    owner: Mapped[Facilitator] = relationship()
+    session_rounds: Mapped[list[SessionRound]] = relationship(
+        back_populates="session", order_by="SessionRound.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def rounds(self) -> list[Round]:
+        return [sr.round for sr in self.session_rounds]
+
+
+class SessionRound(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "session_round"
+    __table_args__ = (UniqueConstraint("session_id", "round_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("symposium_session.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+
+    session: Mapped[SymposiumSession] = relationship(back_populates="session_rounds")
+    round: Mapped[Round] = relationship()
+
+
+class PartnershipShare(db.Model):  # type: ignore[name-defined]
+    """The owner lets another facilitator put this partnership's open rounds in their sessions.
+
+    Nothing more: the partnership's own pages stay the owner's (docs/decisions/0007).
+    """
+
+    __tablename__ = "partnership_share"
+    __table_args__ = (UniqueConstraint("partnership_id", "facilitator_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        ForeignKey("partnership.id", ondelete="CASCADE"), index=True
+    )
+    facilitator_id: Mapped[int] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    partnership: Mapped[Partnership] = relationship()
+    facilitator: Mapped[Facilitator] = relationship()

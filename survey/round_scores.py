@@ -16,7 +16,7 @@ from sqlalchemy import select
 from survey.csv_input import parse_answer
 from survey.extensions import db
 from survey.instruments import pinned
-from survey.models import Answer, Partner, Response, Round
+from survey.models import Answer, Partner, Partnership, Response, Round
 from survey.questionnaire import NA, Questionnaire
 from survey.scoring import AnswerSetBuilder, PartnerInfo, ScoreReport, score
 
@@ -228,3 +228,56 @@ def progress(round_: Round) -> list[dict[str, Any]]:
         }
         for p in partners
     ]
+
+
+def session_progress(round_ids: list[int]) -> list[dict[str, Any]]:
+    """Per round of a symposium session, in the given order: its partnership, and responses
+    started and submitted per partner. Counts only, never who; three queries for any number
+    of rounds, since a projector asks every few seconds."""
+    if not round_ids:
+        return []
+    rounds = {
+        round_id: (name, partnership_id, partnership_name)
+        for round_id, name, partnership_id, partnership_name in db.session.execute(
+            select(Round.id, Round.name, Round.partnership_id, Partnership.name)
+            .join(Partnership, Partnership.id == Round.partnership_id)
+            .where(Round.id.in_(round_ids))
+        )
+    }
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(
+        lambda: {"started": 0, "submitted": 0}
+    )
+    for round_id, partner_id, submitted in db.session.execute(
+        select(Response.round_id, Response.partner_id, Response.submitted_at.is_not(None)).where(
+            Response.round_id.in_(round_ids)
+        )
+    ):
+        counts[(round_id, partner_id)]["started"] += 1
+        counts[(round_id, partner_id)]["submitted"] += int(bool(submitted))
+    partners: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for partner_id, partnership_id, name in db.session.execute(
+        select(Partner.id, Partner.partnership_id, Partner.name)
+        .where(Partner.partnership_id.in_({p for _, p, _ in rounds.values()}))
+        .order_by(Partner.position, Partner.id)
+    ):
+        partners[partnership_id].append((partner_id, name))
+    out = []
+    for round_id in round_ids:
+        if round_id not in rounds:
+            continue
+        name, partnership_id, partnership_name = rounds[round_id]
+        rows = [
+            {"partner_id": partner_id, "partner": partner_name, **counts[(round_id, partner_id)]}
+            for partner_id, partner_name in partners[partnership_id]
+        ]
+        out.append(
+            {
+                "round_id": round_id,
+                "round": name,
+                "partnership": partnership_name,
+                "started": sum(r["started"] for r in rows),
+                "submitted": sum(r["submitted"] for r in rows),
+                "partners": rows,
+            }
+        )
+    return out

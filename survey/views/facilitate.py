@@ -6,6 +6,7 @@ validate a form, save, redirect. Scores come from survey.round_scores as the sco
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import segno
@@ -294,7 +295,12 @@ def invitation_qr(invitation_id: int):  # type: ignore[no-untyped-def]
     if invitation.revoked_at is not None:
         abort(404)
     link = url_for("respond.welcome", token=invitation.token, _external=True)
-    svg = segno.make(link, error="m").svg_inline(scale=4, title=invitation.partner.name)
-    response = Response(svg, mimetype="image/svg+xml")
+    # A standalone file (svg_inline leaves out the SVG namespace, and an <img> then shows
+    # nothing).
+    svg = io.BytesIO()
+    segno.make(link, error="m").save(
+        svg, kind="svg", scale=4, title=invitation.partner.name, xmldecl=False
+    )
+    response = Response(svg.getvalue(), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -34,6 +34,7 @@ from .helpers import (
     InvitationRec,
     PartnershipRec,
     RoundRec,
+    SessionRec,
     post_form,
 )
 
@@ -150,13 +151,17 @@ def make_facilitator(app: Flask) -> Callable[..., FacilitatorRec]:
     counter = iter(range(1, 10_000))
 
     def make(
-        email: str | None = None, password: str = "correct horse battery", active: bool = True,
+        email: str | None = None,
+        password: str = "correct horse battery",
+        active: bool = True,
         name: str = "",
     ) -> FacilitatorRec:
         email = email or f"facilitator{next(counter)}@example.org"
         with app.app_context():
             user = Facilitator(
-                email=email, name=name, active=active,
+                email=email,
+                name=name,
+                active=active,
                 password_hash=generate_password_hash(password, method=FAST_HASH),
             )
             db.session.add(user)
@@ -174,7 +179,8 @@ def make_partnership(app: Flask) -> Callable[..., PartnershipRec]:
     from survey.models import Partner, Partnership
 
     def make(
-        owner: FacilitatorRec, partners: list[str | dict[str, Any]] | tuple[str, ...] = DEFAULT_PARTNERS,
+        owner: FacilitatorRec,
+        partners: list[str | dict[str, Any]] | tuple[str, ...] = DEFAULT_PARTNERS,
         name: str = "Riverside Safety Table",
     ) -> PartnershipRec:
         with app.app_context():
@@ -204,17 +210,27 @@ def make_round(app: Flask) -> Callable[..., RoundRec]:
     from survey.models import Invitation, Partner, Round
 
     def make(
-        partnership: PartnershipRec, status: str = "open", name: str = "Spring check-in",
-        instrument: str = INSTRUMENT, opens_on: date | None = None, closes_on: date | None = None,
+        partnership: PartnershipRec,
+        status: str = "open",
+        name: str = "Spring check-in",
+        instrument: str = INSTRUMENT,
+        opens_on: date | None = None,
+        closes_on: date | None = None,
     ) -> RoundRec:
         with app.app_context():
             found = {f.filename: f for f in available(app.config["QUESTIONNAIRES_DIR"])}[instrument]
             q = found.questionnaire
             assert q is not None, found.problems
             round_ = Round(
-                partnership_id=partnership.id, name=name, status=status, opens_on=opens_on,
-                closes_on=closes_on, instrument_file=found.filename, instrument_id=q.id,
-                instrument_version=str(q.version), instrument_yaml=q.source_text,
+                partnership_id=partnership.id,
+                name=name,
+                status=status,
+                opens_on=opens_on,
+                closes_on=closes_on,
+                instrument_file=found.filename,
+                instrument_id=q.id,
+                instrument_version=str(q.version),
+                instrument_yaml=q.source_text,
                 instrument_sha256=q.sha256,
             )
             db.session.add(round_)
@@ -234,6 +250,24 @@ def make_round(app: Flask) -> Callable[..., RoundRec]:
                 )
             db.session.commit()
             return rec
+
+    return make
+
+
+@pytest.fixture
+def make_session(app: Flask) -> Callable[..., SessionRec]:
+    """A symposium session owned by ``owner``, holding ``rounds``."""
+    from survey.models import SessionRound, SymposiumSession
+
+    def make(owner: FacilitatorRec, rounds: list[RoundRec] = (), name: str = "Forum") -> SessionRec:
+        with app.app_context():
+            symposium = SymposiumSession(owner_id=owner.id, name=name)
+            db.session.add(symposium)
+            db.session.flush()
+            for round_ in rounds:
+                db.session.add(SessionRound(session_id=symposium.id, round_id=round_.id))
+            db.session.commit()
+            return SessionRec(symposium.id, symposium.code)
 
     return make
 

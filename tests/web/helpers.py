@@ -93,6 +93,12 @@ class RoundRec:
         return self.invitations[partner].token
 
 
+@dataclass
+class SessionRec:
+    id: int
+    code: str
+
+
 # -- the instrument -----------------------------------------------------------------------
 
 
@@ -144,7 +150,11 @@ def start_response(client: FlaskClient, token: str, lang: str | None = None) -> 
 
 
 def save_page(
-    client: FlaskClient, resume: str, number: int, data: dict[str, Any], action: str = "next",
+    client: FlaskClient,
+    resume: str,
+    number: int,
+    data: dict[str, Any],
+    action: str = "next",
     csrf: bool = True,
 ):
     """POST a page as the respondent would (the CSRF token comes from GETting the page)."""
@@ -166,7 +176,9 @@ def submit(client: FlaskClient, resume: str):
     return client.post(f"/s/{resume}/submit", data={"csrf_token": token})
 
 
-def complete_response(client: FlaskClient, token: str, choice: int = 4, lang: str | None = None) -> str:
+def complete_response(
+    client: FlaskClient, token: str, choice: int = 4, lang: str | None = None
+) -> str:
     resume = start_response(client, token, lang)
     answer_all(client, resume, choice)
     done = submit(client, resume)

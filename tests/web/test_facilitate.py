@@ -6,6 +6,7 @@ import hashlib
 import re
 import shutil
 from datetime import date, timedelta
+from xml.etree import ElementTree
 
 import pytest
 from sqlalchemy import select
@@ -50,7 +51,8 @@ def _error_summary(page: str) -> str:
 
 def test_create_partnership(app, client, owner):
     response = post_form(
-        client, "/partnerships/new",
+        client,
+        "/partnerships/new",
         {"name": "Downtown Table", "description": "Youth safety", "min_group_size": "3"},
     )
     assert response.status_code == 302
@@ -66,27 +68,27 @@ def test_create_partnership(app, client, owner):
     assert "Downtown Table" in text_of(client.get("/"))
 
 
-@pytest.mark.parametrize(
-    ("data", "field", "message"),
-    [
-        ({"name": "", "min_group_size": "1"}, "name", REQUIRED),
-        ({"name": "   ", "min_group_size": "1"}, "name", None),
-        ({"name": "x" * 201, "min_group_size": "1"}, "name", "200"),
-        ({"name": "Table", "min_group_size": "abc"}, "min_group_size", None),
-        ({"name": "Table", "min_group_size": "0"}, "min_group_size", None),
-        ({"name": "Table", "min_group_size": ""}, "min_group_size", None),
-    ],
-)
-def test_create_partnership_validation(app, client, owner, data, field, message):
-    response = post_form(client, "/partnerships/new", data)
-    assert response.status_code == 200
-    page = text_of(response)
-    summary = _error_summary(page)
-    assert f'href="#{field}"' in summary
-    assert f'id="{field}-error"' in page  # the message beside the field
-    if message:
-        assert message in page
-    assert count(app, Partnership) == 0
+PARTNERSHIP_ERRORS = [
+    ({"name": "", "min_group_size": "1"}, "name", REQUIRED),
+    ({"name": "   ", "min_group_size": "1"}, "name", None),
+    ({"name": "x" * 201, "min_group_size": "1"}, "name", "200"),
+    ({"name": "Table", "min_group_size": "abc"}, "min_group_size", None),
+    ({"name": "Table", "min_group_size": "0"}, "min_group_size", None),
+    ({"name": "Table", "min_group_size": ""}, "min_group_size", None),
+]
+
+
+def test_create_partnership_validation(app, client, owner):
+    for data, field, message in PARTNERSHIP_ERRORS:
+        response = post_form(client, "/partnerships/new", data)
+        assert response.status_code == 200, (data, field)
+        page = text_of(response)
+        summary = _error_summary(page)
+        assert f'href="#{field}"' in summary, (data, field)
+        assert f'id="{field}-error"' in page  # the message beside the field
+        if message:
+            assert message in page
+        assert count(app, Partnership) == 0
 
 
 def test_edit_partnership(app, client, owner, make_partnership):
@@ -121,9 +123,16 @@ def test_add_partners(app, client, owner, make_partnership):
     partnership = make_partnership(owner, partners=[])
     url = f"/partnerships/{partnership.id}/partners/new"
     response = post_form(
-        client, url,
-        {"name": " Police ", "sector": "police", "lead": "y", "role": "collaboration",
-         "invited": "4", "action": "another"},
+        client,
+        url,
+        {
+            "name": " Police ",
+            "sector": "police",
+            "lead": "y",
+            "role": "collaboration",
+            "invited": "4",
+            "action": "another",
+        },
     )
     assert response.status_code == 302
     assert path_of(response.headers["Location"]) == url  # "Save and add another"
@@ -157,23 +166,23 @@ def test_duplicate_partner_name_is_a_form_error(app, client, owner, make_partner
     assert count(app, Partner) == 2
 
 
-@pytest.mark.parametrize(
-    ("data", "field"),
-    [
-        ({"name": ""}, "name"),
-        ({"name": "   "}, "name"),
-        ({"name": "Police", "invited": "-1"}, "invited"),
-        ({"name": "Police", "invited": "lots"}, "invited"),
-        ({"name": "Police", "role": "overlord"}, "role"),
-        ({"name": "Police", "sector": "s" * 101}, "sector"),
-    ],
-)
-def test_partner_form_validation(app, client, owner, make_partnership, data, field):
+PARTNER_ERRORS = [
+    ({"name": ""}, "name"),
+    ({"name": "   "}, "name"),
+    ({"name": "Police", "invited": "-1"}, "invited"),
+    ({"name": "Police", "invited": "lots"}, "invited"),
+    ({"name": "Police", "role": "overlord"}, "role"),
+    ({"name": "Police", "sector": "s" * 101}, "sector"),
+]
+
+
+def test_partner_form_validation(app, client, owner, make_partnership):
     partnership = make_partnership(owner, partners=[])
-    response = post_form(client, f"/partnerships/{partnership.id}/partners/new", data)
-    assert response.status_code == 200
-    assert f'href="#{field}"' in _error_summary(text_of(response))
-    assert count(app, Partner) == 0
+    for data, field in PARTNER_ERRORS:
+        response = post_form(client, f"/partnerships/{partnership.id}/partners/new", data)
+        assert response.status_code == 200, (data, field)
+        assert f'href="#{field}"' in _error_summary(text_of(response)), (data, field)
+        assert count(app, Partner) == 0
 
 
 def test_edit_partner(app, client, owner, make_partnership):
@@ -182,13 +191,18 @@ def test_edit_partner(app, client, owner, make_partnership):
     url = f"/partners/{partner_id}/edit"
     assert "Housing" in text_of(client.get(url))
     response = post_form(
-        client, url, {"name": "Riverside Housing", "sector": "housing", "role": "coordination",
-                      "invited": "3"},
+        client,
+        url,
+        {"name": "Riverside Housing", "sector": "housing", "role": "coordination", "invited": "3"},
     )
     assert response.status_code == 302
     with app.app_context():
         partner = db.session.get(Partner, partner_id)
-        assert (partner.name, partner.role, partner.invited) == ("Riverside Housing", "coordination", 3)
+        assert (partner.name, partner.role, partner.invited) == (
+            "Riverside Housing",
+            "coordination",
+            3,
+        )
     # Renaming onto another partner's name: a message, not a crash, and nothing changed.
     response = post_form(client, url, {"name": "Police", "role": ""})
     assert response.status_code == 200
@@ -244,14 +258,30 @@ def test_partner_added_later_gets_links_for_unclosed_rounds(
     partnership = make_partnership(owner, partners=["Police"])
     open_round = make_round(partnership, status="open")
     closed_round = make_round(partnership, status="closed", name="Old")
-    response = post_form(client, f"/partnerships/{partnership.id}/partners/new", {"name": "Schools"})
+    response = post_form(
+        client, f"/partnerships/{partnership.id}/partners/new", {"name": "Schools"}
+    )
     assert response.status_code == 302
     with app.app_context():
         schools = db.session.scalar(select(Partner).where(Partner.name == "Schools"))
-        assert count(app, Invitation, Invitation.partner_id == schools.id,
-                     Invitation.round_id == open_round.id) == 1
-        assert count(app, Invitation, Invitation.partner_id == schools.id,
-                     Invitation.round_id == closed_round.id) == 0
+        assert (
+            count(
+                app,
+                Invitation,
+                Invitation.partner_id == schools.id,
+                Invitation.round_id == open_round.id,
+            )
+            == 1
+        )
+        assert (
+            count(
+                app,
+                Invitation,
+                Invitation.partner_id == schools.id,
+                Invitation.round_id == closed_round.id,
+            )
+            == 0
+        )
 
 
 # -- rounds -------------------------------------------------------------------------------
@@ -299,28 +329,37 @@ def test_create_round_pins_instrument_and_issues_links(app, client, owner, make_
         assert f"/r/{token}" in page
 
 
-@pytest.mark.parametrize(
-    ("data", "field", "message"),
-    [
-        ({"name": ""}, "name", REQUIRED),
-        ({"opens_on": "2027-04-01", "closes_on": "2027-03-01"}, "closes_on",
-         "The closing date must be on or after the opening date."),
-        ({"opens_on": "not a date"}, "opens_on", None),
-        ({"instrument": "../../etc/passwd"}, "instrument", None),
-        ({"instrument": ""}, "instrument", None),
-    ],
-)
-def test_create_round_validation(app, client, owner, make_partnership, data, field, message):
+ROUND_ERRORS = [
+    ({"name": ""}, "name", REQUIRED),
+    (
+        {"opens_on": "2027-04-01", "closes_on": "2027-03-01"},
+        "closes_on",
+        "The closing date must be on or after the opening date.",
+    ),
+    ({"opens_on": "not a date"}, "opens_on", None),
+    ({"instrument": "../../etc/passwd"}, "instrument", None),
+    ({"instrument": ""}, "instrument", None),
+]
+
+
+def test_create_round_validation(app, client, owner, make_partnership):
     partnership = make_partnership(owner)
-    values = {"name": "Spring", "instrument": INSTRUMENT, "opens_on": "", "closes_on": "", **data}
-    response = post_form(client, f"/partnerships/{partnership.id}/rounds/new", values)
-    assert response.status_code == 200
-    page = text_of(response)
-    assert f'href="#{field}"' in _error_summary(page)
-    assert f'id="{field}-error"' in page
-    if message:
-        assert message in page
-    assert count(app, Round) == 0
+    for data, field, message in ROUND_ERRORS:
+        values = {
+            "name": "Spring",
+            "instrument": INSTRUMENT,
+            "opens_on": "",
+            "closes_on": "",
+            **data,
+        }
+        response = post_form(client, f"/partnerships/{partnership.id}/rounds/new", values)
+        assert response.status_code == 200, (data, field)
+        page = text_of(response)
+        assert f'href="#{field}"' in _error_summary(page), (data, field)
+        assert f'id="{field}-error"' in page
+        if message:
+            assert message in page
+        assert count(app, Round) == 0
 
 
 def test_edit_round_status_and_dates(app, client, owner, make_partnership, make_round):
@@ -328,8 +367,9 @@ def test_edit_round_status_and_dates(app, client, owner, make_partnership, make_
     round_ = make_round(partnership, status="draft")
     url = f"/rounds/{round_.id}/edit"
     assert client.get(url).status_code == 200
-    response = post_form(client, url, {"name": "Renamed", "status": "open", "opens_on": "",
-                                       "closes_on": ""})
+    response = post_form(
+        client, url, {"name": "Renamed", "status": "open", "opens_on": "", "closes_on": ""}
+    )
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Round, round_.id).status == "open"
@@ -338,7 +378,9 @@ def test_edit_round_status_and_dates(app, client, owner, make_partnership, make_
         ({"status": "open", "opens_on": "2027-05-02", "closes_on": "2027-05-01"}, "closes_on"),
         ({"status": "open", "name": ""}, "name"),
     ]:
-        response = post_form(client, url, {"name": "Renamed", "opens_on": "", "closes_on": "", **bad})
+        response = post_form(
+            client, url, {"name": "Renamed", "opens_on": "", "closes_on": "", **bad}
+        )
         assert response.status_code == 200, bad
         assert f'href="#{field}"' in _error_summary(text_of(response))
     with app.app_context():
@@ -346,13 +388,18 @@ def test_edit_round_status_and_dates(app, client, owner, make_partnership, make_
         assert (row.name, row.status, row.closes_on) == ("Renamed", "open", None)
 
 
-def test_opening_a_round_makes_its_links_work(client, owner, make_partnership, make_round, new_client):
+def test_opening_a_round_makes_its_links_work(
+    client, owner, make_partnership, make_round, new_client
+):
     partnership = make_partnership(owner)
     round_ = make_round(partnership, status="draft")
     respondent = new_client()
     assert "not open yet" in text_of(respondent.get(f"/r/{round_.token()}"))
-    post_form(client, f"/rounds/{round_.id}/edit",
-              {"name": "Spring", "status": "open", "opens_on": "", "closes_on": ""})
+    post_form(
+        client,
+        f"/rounds/{round_.id}/edit",
+        {"name": "Spring", "status": "open", "opens_on": "", "closes_on": ""},
+    )
     assert "Start" in text_of(respondent.get(f"/r/{round_.token()}"))
     start_response(respondent, round_.token())
 
@@ -376,7 +423,8 @@ def test_reissue_revokes_old_link_and_issues_new_one(
     with app.app_context():
         current = db.session.scalar(
             select(Invitation).where(
-                Invitation.partner_id == old.partner_id, Invitation.revoked_at.is_(None),
+                Invitation.partner_id == old.partner_id,
+                Invitation.revoked_at.is_(None),
                 Invitation.round_id == round_.id,
             )
         )
@@ -417,6 +465,10 @@ def test_qr_code_is_svg_of_the_link(client, owner, make_partnership, make_round)
     assert response.mimetype == "image/svg+xml"
     body = response.get_data(as_text=True)
     assert "<svg" in body and "</svg>" in body
+    # Served on its own (an <img src>), an SVG needs its namespace, or browsers show nothing.
+    root = ElementTree.fromstring(response.get_data())
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.find("{http://www.w3.org/2000/svg}title").text == "Police"
     assert "no-store" in response.headers["Cache-Control"]
 
 
@@ -436,8 +488,11 @@ def _progress_row(page: str, partner: str) -> tuple[int, int, str]:
 def test_round_page_counts_and_scores(app, client, owner, make_partnership, make_round, new_client):
     partnership = make_partnership(
         owner,
-        partners=[{"name": "Police", "invited": 4, "lead": True}, {"name": "Housing", "invited": 2},
-                  {"name": "Schools"}],
+        partners=[
+            {"name": "Police", "invited": 4, "lead": True},
+            {"name": "Housing", "invited": 2},
+            {"name": "Schools"},
+        ],
     )
     round_ = make_round(partnership)
     before = text_of(client.get(f"/rounds/{round_.id}"))
@@ -512,10 +567,15 @@ class TestPinnedInstrument:
         partnership = make_partnership(owner)
         location = _create_round(client, partnership.id)
         round_id = int(location.rsplit("/", 1)[1])
-        post_form(client, f"/rounds/{round_id}/edit",
-                  {"name": "Spring 2027", "status": "open", "opens_on": "", "closes_on": ""})
+        post_form(
+            client,
+            f"/rounds/{round_id}/edit",
+            {"name": "Spring 2027", "status": "open", "opens_on": "", "closes_on": ""},
+        )
         with app.app_context():
-            token = db.session.scalar(select(Invitation.token).where(Invitation.round_id == round_id))
+            token = db.session.scalar(
+                select(Invitation.token).where(Invitation.round_id == round_id)
+            )
             pinned_yaml = db.session.get(Round, round_id).instrument_yaml
         respondent = new_client()
         resume = start_response(respondent, token)
@@ -545,7 +605,8 @@ class TestPinnedInstrument:
         form = client.get(f"/partnerships/{partnership.id}/rounds/new")
         assert form.status_code == 200
         response = post_form(
-            client, f"/partnerships/{partnership.id}/rounds/new",
+            client,
+            f"/partnerships/{partnership.id}/rounds/new",
             {"name": "Autumn", "instrument": INSTRUMENT, "opens_on": "", "closes_on": ""},
         )
         assert response.status_code == 200  # a form error: that questionnaire is gone
@@ -593,3 +654,21 @@ def test_round_with_future_opening_date_is_not_open_yet(
     response = respondent.post(f"/r/{round_.token()}/start", data={"csrf_token": token})
     assert response.status_code == 302
     assert count(app, Response) == 0
+
+
+def test_names_are_escaped_everywhere(client, owner, make_partnership, make_round, new_client):
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    partnership = make_partnership(owner, partners=[hostile, "Police"], name=hostile)
+    round_ = make_round(partnership, name=hostile)
+    pages = [
+        client.get("/"),
+        client.get(f"/partnerships/{partnership.id}"),
+        client.get(f"/rounds/{round_.id}"),
+        client.get(f"/partners/{partnership.partners[hostile]}/edit"),
+        new_client().get(f"/r/{round_.token(hostile)}"),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        body = page.get_data(as_text=True)
+        assert "<script>alert" not in body and "<img src=x" not in body
+        assert "&lt;script&gt;" in body

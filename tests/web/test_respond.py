@@ -171,10 +171,17 @@ def test_journey_in_french(app, client, token):
 def test_french_interface_words(client, token):
     page_of = french("Page %(number)s of %(total)s")
     save = french("Save and continue")
+    required = french("Answer this question to continue.")
     resume = start_response(client, token, lang="fr")
     page = text_of(client.get(f"/s/{resume}/2"))
     assert page_of % {"number": 2, "total": page_count()} in page
     assert save in page
+    assert "Save and continue" not in page
+    # Error messages too are in the response's language.
+    invalid = save_page(client, resume, 2, {})
+    assert invalid.status_code == 422
+    assert required in text_of(invalid)
+    assert ANSWER_REQUIRED not in text_of(invalid)
 
 
 def test_language_can_be_switched_on_every_page(app, client, token):
@@ -203,8 +210,10 @@ def test_radio_groups_are_fieldsets_with_legends_and_na(client, token):
     page = client.get(f"/s/{resume}/1").get_data(as_text=True)
     first = sections()[0][0]
     fieldset = re.search(
-        rf'<fieldset class="question[^"]*" id="{first.id}"[^>]*>\s*<legend>(.*?)</legend>(.*?)</fieldset>',
-        page, re.S,
+        rf'<fieldset class="question[^"]*" id="{first.id}"[^>]*>\s*'
+        r"<legend>(.*?)</legend>(.*?)</fieldset>",
+        page,
+        re.S,
     )
     assert fieldset, "a likert question is a fieldset with a legend"
     assert q_text(first.text) in text_of_html(fieldset.group(1))
@@ -249,7 +258,9 @@ def test_required_questions_error_summary_and_messages(app, client, token):
     for question in questions[2:]:
         assert f'href="#{question.id}-0"' in summary.group(0)
         assert f'<p class="field-error" id="{question.id}-error">' in page
-        assert re.search(rf'id="{question.id}"[^>]*aria-describedby="[^"]*{question.id}-error', page)
+        assert re.search(
+            rf'id="{question.id}"[^>]*aria-describedby="[^"]*{question.id}-error', page
+        )
     for question in questions[:2]:
         assert f'href="#{question.id}-0"' not in summary.group(0)
         assert checked_values(page, question.id) == ["4"]
@@ -284,13 +295,14 @@ def test_value_not_among_options_is_refused_and_others_kept(app, client, token):
     assert stored_answers(app, resume)[bad] == "5"
 
 
-@pytest.mark.parametrize("value", ["", "6", "0", "NA", "na ", "4.0", "Agree", "x" * 10_000])
-def test_bad_values_for_a_required_radio(app, client, token, value):
+def test_bad_values_for_a_required_radio(app, client, token):
     resume = start_response(client, token)
-    data = page_answers(1)
-    data[sections()[0][0].id] = value
-    assert save_page(client, resume, 1, data).status_code == 422
-    assert sections()[0][0].id not in stored_answers(app, resume)
+    question = sections()[0][0].id
+    for value in ["", "6", "0", "NA", "na ", "4.0", "Agree", "x" * 10_000]:
+        data = page_answers(1)
+        data[question] = value
+        assert save_page(client, resume, 1, data).status_code == 422, value
+        assert question not in stored_answers(app, resume), value
 
 
 def test_several_values_for_one_radio_question(app, client, token):
@@ -398,6 +410,8 @@ def test_several_representatives_share_one_link(app, client, token, new_client):
     second = start_response(new_client(), token)
     third = start_response(client, token)  # same browser, "start a new set of answers"
     assert len({first, second, third}) == 3
+    # Resume tokens are secrets too: at least 128 bits, URL-safe.
+    assert all(len(t) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", t) for t in (first, second))
     rows = [response_row(app, r) for r in (first, second, third)]
     assert len({r["id"] for r in rows}) == 3
     assert len({r["partner_id"] for r in rows}) == 1
@@ -505,21 +519,29 @@ def test_draft_round_is_not_open_yet(app, client, token, survey_round):
 # -- bad links and expired forms ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "path",
-    ["/r/unknown-token", "/r/unknown-token/start", "/s/unknown-resume", "/s/unknown-resume/1",
-     "/s/unknown-resume/review", "/s/unknown-resume/done", "/s/unknown-resume/saved",
-     "/s/unknown-resume/submit", "/s/unknown-resume/language/fr"],
-)
-def test_unknown_tokens_answer_a_friendly_404(client, path):
-    if path.endswith(("/start", "/submit")):
-        response = client.post(path, data={"csrf_token": get_csrf(client, "/login")})
-    else:
-        response = client.get(path)
-    assert response.status_code == 404
-    page = text_of(response)
-    assert NOT_FOUND in page
-    assert "ask them for a current one" in page
+UNKNOWN = [
+    "/r/unknown-token",
+    "/r/unknown-token/start",
+    "/s/unknown-resume",
+    "/s/unknown-resume/1",
+    "/s/unknown-resume/review",
+    "/s/unknown-resume/done",
+    "/s/unknown-resume/saved",
+    "/s/unknown-resume/submit",
+    "/s/unknown-resume/language/fr",
+]
+
+
+def test_unknown_tokens_answer_a_friendly_404(client):
+    for path in UNKNOWN:
+        if path.endswith(("/start", "/submit")):
+            response = client.post(path, data={"csrf_token": get_csrf(client, "/login")})
+        else:
+            response = client.get(path)
+        assert response.status_code == 404, path
+        page = text_of(response)
+        assert NOT_FOUND in page
+        assert "ask them for a current one" in page
 
 
 def test_revoked_link_answers_404(app, client, token, world):
@@ -543,22 +565,22 @@ def test_page_number_out_of_range_is_404(client, token):
         assert client.get(f"/s/{resume}/{number}").status_code == 404
 
 
-@pytest.mark.parametrize("csrf", [None, "", "not-a-token", "stale"])
-def test_page_post_without_valid_csrf_is_400_and_saves_nothing(app, client, token, csrf):
+def test_page_post_without_valid_csrf_is_400_and_saves_nothing(app, client, token):
     resume = start_response(client, token)
-    data = {**page_answers(1), "action": "next"}
-    if csrf == "stale":
-        # A token from another browser's session.
-        other = app.test_client()
-        data["csrf_token"] = get_csrf(other, "/login")
-    elif csrf is not None:
-        data["csrf_token"] = csrf
-    response = client.post(f"/s/{resume}/1", data=data)
-    assert response.status_code == 400
-    page = text_of(response)
-    assert EXPIRED in page
-    assert "Nothing from that form was saved" in page
-    assert stored_answers(app, resume) == {}
+    for csrf in [None, "", "not-a-token", "stale"]:
+        data = {**page_answers(1), "action": "next"}
+        if csrf == "stale":
+            # A token from another browser's session.
+            other = app.test_client()
+            data["csrf_token"] = get_csrf(other, "/login")
+        elif csrf is not None:
+            data["csrf_token"] = csrf
+        response = client.post(f"/s/{resume}/1", data=data)
+        assert response.status_code == 400, csrf
+        page = text_of(response)
+        assert EXPIRED in page
+        assert "Nothing from that form was saved" in page
+        assert stored_answers(app, resume) == {}
 
 
 def test_start_and_submit_need_csrf(app, client, token):
@@ -730,8 +752,13 @@ def _csp(response) -> dict[str, list[str]]:
 def respondent_urls(client, token) -> list[str]:
     resume = start_response(client, token)
     save_page(client, resume, 1, page_answers(1), action="later")
-    urls = [f"/r/{token}", f"/s/{resume}/1", f"/s/{resume}/2", f"/s/{resume}/saved",
-            f"/s/{resume}/review"]
+    urls = [
+        f"/r/{token}",
+        f"/s/{resume}/1",
+        f"/s/{resume}/2",
+        f"/s/{resume}/saved",
+        f"/s/{resume}/review",
+    ]
     other = start_response(client, token)
     answer_all(client, other)
     submit(client, other)
@@ -772,6 +799,68 @@ def assert_security_headers(response, url: str) -> None:
 
 def test_facilitator_pages_carry_security_headers(client, world, login):
     login(client, world.owner)
-    for url in ("/", f"/partnerships/{world.partnership.id}", f"/rounds/{world.round.id}",
-                "/login", "/healthz"):
+    for url in (
+        "/",
+        f"/partnerships/{world.partnership.id}",
+        f"/rounds/{world.round.id}",
+        "/login",
+        "/healthz",
+    ):
         assert_security_headers(client.get(url), url)
+
+
+def test_french_pages_hold_no_english_interface_text(client, token):
+    """With the French catalog compiled, nothing the catalog translates shows up in English
+    on a French respondent's pages (no falling back part-way)."""
+    french("Save and continue")  # skips when the catalog is not compiled
+    from babel.messages.pofile import read_po
+
+    with (TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f)
+    english = [
+        m.id
+        for m in catalog
+        if isinstance(m.id, str)
+        and m.id
+        and m.string
+        and not m.fuzzy
+        and m.string != m.id
+        and len(m.id) >= 15
+        and "%" not in m.id
+    ]
+    resume = start_response(client, token, lang="fr")
+    save_page(client, resume, 1, page_answers(1), action="later")
+    pages = {
+        "welcome": client.get(f"/r/{token}"),
+        "page": client.get(f"/s/{resume}/2"),
+        "errors": save_page(client, resume, 2, {}),
+        "saved": client.get(f"/s/{resume}/saved"),
+        "review": client.get(f"/s/{resume}/review"),
+    }
+    answer_all(client, resume)
+    submit(client, resume)
+    pages["done"] = client.get(f"/s/{resume}/done")
+    pages["locked"] = client.get(f"/s/{resume}/1")
+    pages["not found"] = client.get("/r/no-such-link")
+    found = [
+        f"{name}: {msgid!r}"
+        for name, response in pages.items()
+        for msgid in english
+        if msgid in text_of(response)
+    ]
+    assert not found, "English on French pages:\n" + "\n".join(found)
+
+
+def test_database_refuses_a_second_answer_to_the_same_question(app, client, token):
+    from sqlalchemy.exc import IntegrityError
+
+    resume = start_response(client, token)
+    save_page(client, resume, 1, page_answers(1))
+    response_id = response_row(app, resume)["id"]
+    question = sections()[0][0].id
+    with app.app_context():
+        db.session.add(Answer(response_id=response_id, question_id=question, value="1"))
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+    assert [qid for qid, _ in answer_rows(app, resume)].count(question) == 1

@@ -1,0 +1,81 @@
+"""A 20-partner partnership report as PDF, against the floor: WeasyPrint rendering the same
+final HTML (the template's output, saved to a file) with the same stylesheets, fonts, fetcher
+and PDF/UA variant, in the same run (goal: at most 1.3 times the floor, and under 1 s).
+
+The difference between the two is what the project adds on top of WeasyPrint: building the
+page content from the score report, the SVG radars and the template. Runs alternate between
+the two so that other work on the machine weighs on both alike; the best of each is kept.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from weasyprint import HTML
+
+from benchmarks.bench_scoring import synthetic_round
+from benchmarks.timing import emit
+from reports.content import ReportDetails
+from reports.pdf import (
+    BASE_URL,
+    PDF_VARIANT,
+    document_styles,
+    partnership_report_html,
+    render_partnership_report,
+)
+from survey.scoring import score
+
+PARTNERS = 20
+REPEAT = 3
+
+
+def twenty_partner_report() -> tuple[dict, ReportDetails]:  # type: ignore[type-arg]
+    q, partners, answers = synthetic_round(40 * PARTNERS, n_partners=PARTNERS)
+    answers.other["what_works"] = [
+        f"Comment {i}: what works for us" if i % 9 == 0 else None for i in range(len(answers))
+    ]
+    report = dict(score(q, partners, answers, "en"))  # type: ignore[arg-type]
+    details = ReportDetails(
+        partnership="Benchmark Safety Table",
+        round="Spring check-in",
+        opens_on=date(2026, 3, 2),
+        closes_on=date(2026, 3, 27),
+        author="Bench",
+        min_group_size=3,
+    )
+    return report, details
+
+
+def run() -> None:
+    report, details = twenty_partner_report()
+    with tempfile.TemporaryDirectory() as folder:
+        saved = Path(folder) / "report.html"
+        saved.write_text(partnership_report_html(report, details), encoding="utf-8")
+        fetcher, fonts, sheets = document_styles("partnership", "letter", "en")
+
+        def ours() -> bytes:
+            return render_partnership_report(report, details)
+
+        def floor() -> bytes:
+            document = HTML(filename=str(saved), base_url=BASE_URL, url_fetcher=fetcher)
+            return document.write_pdf(  # type: ignore[no-any-return]
+                stylesheets=sheets, font_config=fonts, pdf_variant=PDF_VARIANT
+            )
+
+        ours(), floor()  # fonts loaded, stylesheets parsed: both start warm
+        best_ours = best_floor = float("inf")
+        for _ in range(REPEAT):
+            for func, is_ours in ((ours, True), (floor, False)):
+                start = time.perf_counter()
+                func()
+                elapsed = time.perf_counter() - start
+                if is_ours:
+                    best_ours = min(best_ours, elapsed)
+                else:
+                    best_floor = min(best_floor, elapsed)
+    emit(f"pdf_{PARTNERS}_partners_s", best_ours, "s")
+    emit(f"pdf_floor_{PARTNERS}_partners_s", best_floor, "s")
+    emit("pdf_vs_floor_ratio", best_ours / best_floor, "ratio")

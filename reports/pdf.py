@@ -1,0 +1,191 @@
+"""Score report + the partnership's details -> PDF bytes, through WeasyPrint.
+
+A document is a folder under ``reports/`` with its template and its CSS; ``shared.css`` holds
+the fonts and what every page has in common. WeasyPrint fetches only through
+``LocalFetcher``: files inside this package (the fonts) and ``data:`` URLs, nothing else, so
+text typed by people (``<img src="http://...">``) can neither fetch nor leak anything; and the
+templates escape it in any case. The output is tagged PDF/UA-1 with title, language and author.
+
+Parsed stylesheets and loaded fonts are kept per thread (a FontConfiguration is not meant to
+be shared between threads): the second report costs only its own layout. No Flask here.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from reports.content import ReportDetails, report_content
+from reports.words import words
+
+REPORTS_DIR = Path(__file__).resolve().parent
+BASE_URL = REPORTS_DIR.as_uri() + "/"
+PAGE_SIZES = {"letter": "letter", "a4": "A4"}
+# Each document is a folder: its template and its stylesheet share a name.
+DOCUMENTS = {"partnership": "partnership/report", "symposium_index": "symposium_index/index"}
+PDF_VARIANT = "pdf/ua-1"
+
+
+class RefusedURL(ValueError):
+    """A document asked for something outside the package: never fetched."""
+
+
+class LocalFetcher(URLFetcher):
+    """WeasyPrint's URL fetcher, restricted to files under ``root`` and ``data:`` URLs."""
+
+    def __init__(self, root: Path = REPORTS_DIR) -> None:
+        super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.root = root.resolve()
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "data":  # decoded in memory by urllib's DataHandler: no I/O at all
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urlsplit(url)
+            if parts.netloc in ("", "localhost"):
+                path = Path(unquote(parts.path)).resolve()
+                if path.is_relative_to(self.root) and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, _read(path), {"Content-Type": kind})
+        raise RefusedURL(f"refused to fetch {url!r}: reports only use files of their own")
+
+
+_FILES: dict[Path, bytes] = {}
+
+
+def _read(path: Path) -> bytes:
+    if path not in _FILES:
+        _FILES[path] = path.read_bytes()
+    return _FILES[path]
+
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(REPORTS_DIR),
+    autoescape=True,  # every name, title and answer in a report was typed by someone
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def render_template(name: str, **context: Any) -> str:
+    return _TEMPLATES.get_template(name).render(**context)
+
+
+@dataclass
+class _Styles:
+    """A font configuration and the stylesheets parsed against it, for one thread."""
+
+    fetcher: URLFetcher
+    fonts: FontConfiguration = field(default_factory=FontConfiguration)
+    sheets: dict[tuple[str, str, str], list[CSS]] = field(default_factory=dict)
+
+    def for_document(self, document: str, page_size: str, language: str) -> list[CSS]:
+        key = (document, page_size, language)
+        if key not in self.sheets:
+            w = words(language)
+            # The page size and the words of the page counter: the only per-call part.
+            page = (
+                f"@page {{ size: {PAGE_SIZES[page_size]}; }}\n"
+                f'@page {{ @bottom-right {{ content: "{w["page"]} " counter(page) '
+                f'" {w["of"]} " counter(pages); }} }}\n'
+            )
+            self.sheets[key] = [
+                CSS(
+                    filename=str(REPORTS_DIR / "shared.css"),
+                    url_fetcher=self.fetcher,
+                    font_config=self.fonts,
+                ),
+                CSS(
+                    filename=str(REPORTS_DIR / f"{DOCUMENTS[document]}.css"),
+                    url_fetcher=self.fetcher,
+                    font_config=self.fonts,
+                ),
+                CSS(
+                    string=page, base_url=BASE_URL, url_fetcher=self.fetcher, font_config=self.fonts
+                ),
+            ]
+        return self.sheets[key]
+
+
+_local = threading.local()
+
+
+def _styles(fetcher: URLFetcher | None) -> _Styles:
+    if fetcher is not None:  # a caller's own fetcher (tests spy on it): nothing cached
+        return _Styles(fetcher)
+    styles = getattr(_local, "styles", None)
+    if styles is None:
+        styles = _local.styles = _Styles(LocalFetcher())
+    return styles
+
+
+def document_styles(
+    document: str, page_size: str = "letter", language: str = "en"
+) -> tuple[URLFetcher, FontConfiguration, list[CSS]]:
+    """The fetcher, fonts and parsed stylesheets this thread renders ``document`` with (the
+    benchmark hands the same ones to WeasyPrint directly, as its floor)."""
+    _check_size(page_size)
+    styles = _styles(None)
+    return styles.fetcher, styles.fonts, styles.for_document(document, page_size, language)
+
+
+def _check_size(page_size: str) -> None:
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size {page_size!r}: choose one of {', '.join(PAGE_SIZES)}")
+
+
+def render_pdf(
+    html: str,
+    document: str,
+    language: str,
+    *,
+    page_size: str = "letter",
+    url_fetcher: URLFetcher | None = None,
+) -> bytes:
+    """Any HTML string laid out with a document's stylesheets: the one call into WeasyPrint."""
+    _check_size(page_size)
+    styles = _styles(url_fetcher)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=styles.fetcher).write_pdf(  # type: ignore[no-any-return]
+        stylesheets=styles.for_document(document, page_size, language),
+        font_config=styles.fonts,
+        pdf_variant=PDF_VARIANT,
+    )
+
+
+def partnership_report_html(
+    report: dict[str, Any], details: ReportDetails, *, partner: str | None = None
+) -> str:
+    """The report's HTML, before layout (what ``render_partnership_report`` hands WeasyPrint)."""
+    content = report_content(report, details, partner)
+    return render_template(f"{DOCUMENTS['partnership']}.html", **content)
+
+
+def render_partnership_report(
+    report: dict[str, Any],
+    details: ReportDetails,
+    *,
+    partner: str | None = None,
+    page_size: str = "letter",
+    url_fetcher: URLFetcher | None = None,
+) -> bytes:
+    """The partnership's report as PDF bytes; with ``partner``, that partner's own copy.
+
+    Raises ``reports.content.UnknownPartner`` when ``partner`` is not in the score report
+    (pooled into "other partners", or misspelt) and ValueError for an unknown page size.
+    """
+    _check_size(page_size)
+    html = partnership_report_html(report, details, partner=partner)
+    return render_pdf(
+        html, "partnership", report["language"], page_size=page_size, url_fetcher=url_fetcher
+    )

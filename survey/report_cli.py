@@ -1,0 +1,293 @@
+"""``survey report`` and ``survey symposium-pack``: printed reports from the command line.
+
+``survey report`` has two sources, exactly one per call: ``--round ID`` reads a round from the
+database (it loads the app only then), and ``--questionnaire/--partners/--responses`` reads
+the CSV files of ``survey score``, with no app and no database. Bad input (an unknown round or
+partner, a missing file, an --out that cannot be written) prints what is wrong and how to fix
+it and exits with status 2, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import ScriptInfo
+
+from survey.cli import reports_input_errors
+from survey.problems import InputError, Problem
+
+SIZES = click.Choice(["letter", "a4"], case_sensitive=False)
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an --out that cannot be written before any work is done."""
+    parent = out.parent if str(out.parent) else Path(".")
+    if out.is_dir():
+        raise InputError([Problem(str(out), "is a folder", "name a file, e.g. report.pdf")])
+    if not parent.is_dir():
+        raise InputError(
+            [
+                Problem(
+                    str(out), f"the folder {parent} does not exist", "create it or choose another"
+                )
+            ]
+        )
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise InputError(
+            [Problem(str(out), "cannot be written here", "choose a folder you can write to")]
+        )
+
+
+def _write(out: Path, body: bytes) -> None:
+    try:
+        out.write_bytes(body)
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(out), f"cannot be written ({exc.strerror})", "choose another --out")]
+        ) from None
+
+
+@contextmanager
+def _app_context() -> Iterator[Any]:
+    """The app's context, for the database: made only by the commands that need it."""
+    info = click.get_current_context().ensure_object(ScriptInfo)
+    app = info.load_app()
+    with app.app_context():
+        yield app
+
+
+def _round(round_id: int) -> Any:
+    from survey.extensions import db
+    from survey.models import Round
+
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise InputError(
+            [Problem("--round", f"no round with id {round_id}", "check the id on the round's page")]
+        )
+    return round_
+
+
+def _unknown_partner(exc: Any, minimum: int) -> InputError:
+    hint = f"use one of: {', '.join(exc.known)}" if exc.known else "the round has no partners"
+    if minimum > 1:
+        hint += (
+            f" (partners with fewer than {minimum} respondents are pooled and have no copy "
+            "of their own)"
+        )
+    return InputError([Problem("--partner", f"no partner named '{exc.name}' in the report", hint)])
+
+
+@click.command("report")
+@click.option("--round", "round_id", type=int, help="A round in the database (its id).")
+@click.option(
+    "--questionnaire",
+    "-q",
+    "questionnaire_path",
+    type=click.Path(path_type=Path),
+    help="Files mode: the instrument (YAML).",
+)
+@click.option(
+    "--partners",
+    "-p",
+    "partners_path",
+    type=click.Path(path_type=Path),
+    help="Files mode: partners.csv.",
+)
+@click.option(
+    "--responses",
+    "-r",
+    "responses_path",
+    type=click.Path(path_type=Path),
+    help="Files mode: responses.csv.",
+)
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The PDF file to write.",
+)
+@click.option("--lang", default=None, help="en or fr (default: the instrument's first language).")
+@click.option(
+    "--partner",
+    "partner",
+    default=None,
+    help="Make this partner's copy: it against the partnership, no other partner named.",
+)
+@click.option("--size", "page_size", type=SIZES, default="letter", show_default=True)
+@click.option(
+    "--name",
+    "partnership_name",
+    default=None,
+    help="Files mode: the partnership's name for the cover (default: the folder's).",
+)
+@click.option("--round-name", default="", help="Files mode: the round's name for the cover.")
+@click.option("--author", default="", help="Files mode: who prepared the report.")
+@reports_input_errors(exit_code=2)
+def report_command(
+    round_id: int | None,
+    questionnaire_path: Path | None,
+    partners_path: Path | None,
+    responses_path: Path | None,
+    out: Path,
+    lang: str | None,
+    partner: str | None,
+    page_size: str,
+    partnership_name: str | None,
+    round_name: str,
+    author: str,
+) -> None:
+    """Write a round's PDF report: from the database (--round) or from CSV files."""
+    from reports.content import UnknownPartner
+
+    files = (questionnaire_path, partners_path, responses_path)
+    if round_id is not None and any(files):
+        raise InputError(
+            [
+                Problem(
+                    "--round",
+                    "given with --questionnaire/--partners/--responses",
+                    "use --round for a round in the database, or the three files, not both",
+                )
+            ]
+        )
+    if round_id is None and not all(files):
+        raise InputError(
+            [
+                Problem(
+                    "survey report",
+                    "no input",
+                    "give --round ID, or all of --questionnaire, --partners and --responses",
+                )
+            ]
+        )
+    _check_out(out)
+    page_size = page_size.lower()
+    if round_id is not None:
+        from survey.printed_reports import round_pdf
+
+        with _app_context():
+            round_ = _round(round_id)
+            _check_language(lang, round_.instrument_yaml)
+            try:
+                body = round_pdf(round_, lang, partner=partner, page_size=page_size)
+            except UnknownPartner as exc:
+                raise _unknown_partner(exc, round_.partnership.min_group_size) from None
+    else:
+        details = {"partnership": partnership_name, "round": round_name, "author": author}
+        body = _files_pdf(files, lang, partner, page_size, details)  # type: ignore[arg-type]
+    _write(out, body)
+    click.echo(f"Wrote {out} ({len(body) // 1024} KB).")
+
+
+def _check_language(lang: str | None, instrument_yaml: str) -> None:
+    from survey.instruments import pinned
+
+    languages = pinned(instrument_yaml).languages
+    if lang is not None and lang not in languages:
+        raise InputError(
+            [
+                Problem(
+                    "--lang",
+                    f"'{lang}' is not one of the instrument's languages",
+                    f"use one of: {', '.join(languages)}",
+                )
+            ]
+        )
+
+
+def _files_pdf(
+    files: tuple[Path, Path, Path],
+    lang: str | None,
+    partner: str | None,
+    page_size: str,
+    given: dict[str, str | None],
+) -> bytes:
+    from reports.content import ReportDetails, UnknownPartner
+    from reports.pdf import render_partnership_report
+    from survey.csv_input import load_round_files
+    from survey.questionnaire import load_questionnaire
+    from survey.scoring import score
+
+    questionnaire_path, partners_path, responses_path = files
+    questionnaire = load_questionnaire(questionnaire_path)
+    if lang is not None and lang not in questionnaire.languages:
+        raise InputError(
+            [
+                Problem(
+                    "--lang",
+                    f"'{lang}' is not one of the instrument's languages",
+                    f"use one of: {', '.join(questionnaire.languages)}",
+                )
+            ]
+        )
+    partners, answers = load_round_files(questionnaire, partners_path, responses_path)
+    report = score(questionnaire, partners, answers, lang)
+    name = given["partnership"] or responses_path.resolve().parent.name or "Partnership"
+    details = ReportDetails(
+        partnership=name, round=given["round"] or "", author=given["author"] or ""
+    )
+    try:
+        return render_partnership_report(report, details, partner=partner, page_size=page_size)  # type: ignore[arg-type]
+    except UnknownPartner as exc:
+        raise _unknown_partner(exc, 1) from None
+
+
+@click.command("symposium-pack")
+@click.option(
+    "--round",
+    "round_ids",
+    type=int,
+    multiple=True,
+    required=True,
+    help="A round to include (repeat for each; in this order).",
+)
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The ZIP file to write.",
+)
+@click.option("--lang", default=None, help="en or fr (default: each instrument's first language).")
+@click.option("--size", "page_size", type=SIZES, default="letter", show_default=True)
+@reports_input_errors(exit_code=2)
+def symposium_pack_command(
+    round_ids: tuple[int, ...], out: Path, lang: str | None, page_size: str
+) -> None:
+    """Write a ZIP of the chosen rounds' reports, with an index, showing progress."""
+    from reports.pack import pack_chunks
+    from survey.printed_reports import pack_items
+
+    _check_out(out)
+    with _app_context():
+        rounds = [_round(round_id) for round_id in dict.fromkeys(round_ids)]
+        for round_ in rounds:
+            _check_language(lang, round_.instrument_yaml)
+        total = len(rounds)
+        with click.progressbar(
+            length=total + 1, label="Building reports", show_pos=True, file=sys.stderr
+        ) as bar:
+
+            def progress(done: int, _total: int, _name: str) -> None:
+                bar.update(done - bar.pos)
+
+            chunks = pack_chunks(
+                pack_items([r.id for r in rounds], lang),
+                total,
+                page_size=page_size.lower(),
+                language=lang,
+                progress=progress,
+            )
+            body = b"".join(chunks)
+    _write(out, body)
+    click.echo(f"Wrote {out}: {total} report(s) and an index ({len(body) // 1024} KB).")

@@ -1,0 +1,331 @@
+"""Printed reports on the web and on the command line: the PDF routes answer their owner only,
+a partner's copy names no one else, the symposium pack streams one PDF per chosen round plus
+an index, and ``survey report`` / ``survey symposium-pack`` work from the database and from
+CSV files, with a clear message and status 2 for bad input."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from pypdf import PdfReader
+
+from reports.pack import INDEX_NAME
+from survey.cli import cli
+from survey.extensions import db
+from tests.core_helpers import TINY
+
+from .helpers import get_csrf, instrument, text_of, valid_value
+
+PARTNERS = ("Police", "Public Health", "Housing")
+
+
+def add_responses(app: Flask, round_id: int, partner_ids: dict[str, int], counts: dict[str, int]):
+    """Submitted responses straight into the database: every item answered ``4``."""
+    from survey.models import Answer, Response, utcnow
+
+    with app.app_context():
+        for name, n in counts.items():
+            for _ in range(n):
+                response = Response(
+                    round_id=round_id, partner_id=partner_ids[name], submitted_at=utcnow()
+                )
+                db.session.add(response)
+                db.session.flush()
+                for question in instrument().questions():
+                    value = valid_value(question, 4)
+                    if question.id == "what_works":
+                        value = f"Comments from {name}"
+                    db.session.add(
+                        Answer(response_id=response.id, question_id=question.id, value=value)
+                    )
+        db.session.commit()
+
+
+def text_of_pdf(body: bytes) -> str:
+    reader = PdfReader(io.BytesIO(body))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+
+
+@pytest.fixture
+def answered(app: Flask, world: Any) -> Any:
+    add_responses(app, world.round.id, world.partnership.partners, dict.fromkeys(PARTNERS, 1))
+    return world
+
+
+def signed_in(client: Any, login: Any, facilitator: Any) -> Any:
+    return login(client, facilitator)
+
+
+# -- the PDF routes -----------------------------------------------------------------------
+
+
+def test_the_owner_downloads_the_partnership_report(client, login, answered) -> None:
+    login(client, answered.owner)
+    response = client.get(f"/rounds/{answered.round.id}/report.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment") and "riverside-safety-table" in disposition
+    text = text_of_pdf(response.data)
+    assert "Riverside Safety Table" in text and "Spring check-in" in text
+    for name in PARTNERS:
+        assert name in text
+    assert "Comments from Police" in text
+
+
+def test_language_and_paper_size_come_from_the_query(client, login, answered) -> None:
+    login(client, answered.owner)
+    response = client.get(f"/rounds/{answered.round.id}/report.pdf?lang=fr&size=a4")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.data))
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert float(reader.pages[0].mediabox.height) == pytest.approx(841.89, abs=0.5)
+    assert "Synthèse" in text_of_pdf(response.data)
+
+
+def test_a_partner_copy_names_no_other_partner(client, login, answered) -> None:
+    login(client, answered.owner)
+    partner_id = answered.partnership.partners["Housing"]
+    response = client.get(f"/rounds/{answered.round.id}/partners/{partner_id}/report.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = text_of_pdf(response.data)
+    assert "Copy for Housing" in text
+    assert "Police" not in text and "Public Health" not in text
+
+
+def test_reports_of_another_facilitator_are_not_found(client, login, answered) -> None:
+    login(client, answered.other)
+    round_id, partner_id = answered.round.id, answered.partnership.partners["Police"]
+    assert client.get(f"/rounds/{round_id}/report.pdf").status_code == 404
+    assert client.get(f"/rounds/{round_id}/partners/{partner_id}/report.pdf").status_code == 404
+
+
+def test_a_partner_of_another_partnership_is_not_found(
+    client, login, answered, make_partnership
+) -> None:
+    elsewhere = make_partnership(answered.owner, ("Fire",), name="Elsewhere")
+    login(client, answered.owner)
+    url = f"/rounds/{answered.round.id}/partners/{elsewhere.partners['Fire']}/report.pdf"
+    assert client.get(url).status_code == 404
+    assert client.get(f"/rounds/{answered.round.id}/partners/99999/report.pdf").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, world) -> None:
+    response = client.get(f"/rounds/{world.round.id}/report.pdf")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert client.get("/symposium-pack").status_code == 302
+
+
+def test_a_pooled_partner_has_no_copy_of_its_own(app, client, login, answered) -> None:
+    from survey.models import Partnership
+
+    with app.app_context():
+        db.session.get(Partnership, answered.partnership.id).min_group_size = 2
+        db.session.commit()
+    login(client, answered.owner)
+    partner_id = answered.partnership.partners["Housing"]
+    response = client.get(f"/rounds/{answered.round.id}/partners/{partner_id}/report.pdf")
+    assert response.status_code == 409
+    assert "fewer than 2 respondents" in text_of(response)
+
+
+# -- the symposium pack -------------------------------------------------------------------
+
+
+def test_the_symposium_pack_streams_one_pdf_per_chosen_round_and_an_index(
+    client, login, answered, make_partnership, make_round
+) -> None:
+    second = make_round(
+        make_partnership(answered.owner, ("Fire", "Parks"), name="Northside"), name="Autumn"
+    )
+    theirs = make_round(make_partnership(answered.other, ("Elsewhere",), name="Not yours"))
+    login(client, answered.owner)
+    form = client.get("/symposium-pack")
+    page = text_of(form)
+    assert "Riverside Safety Table" in page and "Northside" in page
+    assert "Not yours" not in page
+    token = get_csrf(client, "/symposium-pack")
+    response = client.post(
+        "/symposium-pack",
+        data={
+            "csrf_token": token,
+            "round": [str(answered.round.id), str(second.id)],
+            "lang": "en",
+            "size": "letter",
+        },
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert response.is_streamed
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert names == [
+        "01-riverside-safety-table-spring-check-in.pdf",
+        "02-northside-autumn.pdf",
+        INDEX_NAME,
+    ]
+    assert "Northside" in text_of_pdf(archive.read(INDEX_NAME))
+    assert "Police" in text_of_pdf(archive.read(names[0]))
+
+    # Someone else's round anywhere in the choice: not found, and nothing is built.
+    refused = client.post(
+        "/symposium-pack",
+        data={"csrf_token": token, "round": [str(answered.round.id), str(theirs.id)]},
+    )
+    assert refused.status_code == 404
+
+
+def test_the_symposium_pack_needs_a_choice_and_a_csrf_token(client, login, answered) -> None:
+    login(client, answered.owner)
+    token = get_csrf(client, "/symposium-pack")
+    empty = client.post("/symposium-pack", data={"csrf_token": token})
+    assert empty.status_code == 400 and "Choose at least one round." in text_of(empty)
+    forged = client.post("/symposium-pack", data={"round": str(answered.round.id)})
+    assert forged.status_code == 400
+    assert forged.mimetype != "application/zip"
+
+
+# -- the command line ---------------------------------------------------------------------
+
+
+def invoke(app: Flask, *args: str) -> Any:
+    return app.test_cli_runner().invoke(cli, list(args))
+
+
+def no_traceback(result: Any) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+
+
+def test_survey_report_from_the_database(app, answered, tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    result = invoke(app, "report", "--round", str(answered.round.id), "--out", str(out))
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    text = text_of_pdf(out.read_bytes())
+    assert "Riverside Safety Table" in text and "Public Health" in text
+
+    copy = tmp_path / "copy.pdf"
+    result = invoke(
+        app,
+        "report",
+        "--round",
+        str(answered.round.id),
+        "--out",
+        str(copy),
+        "--lang",
+        "fr",
+        "--partner",
+        "Police",
+        "--size",
+        "a4",
+    )
+    assert result.exit_code == 0, result.output
+    text = text_of_pdf(copy.read_bytes())
+    assert "Exemplaire de Police" in text and "Housing" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--round", "99999"], "--round: no round with id 99999"),
+        (
+            ["--partner", "Fire"],
+            "--partner: no partner named 'Fire' in the report — use one of: "
+            "Police, Public Health, Housing",
+        ),
+        (["--lang", "de"], "--lang: 'de' is not one of the instrument's languages"),
+        (["--out", "/nonexistent-folder/r.pdf"], "the folder /nonexistent-folder does not exist"),
+        (["-q", str(TINY)], "given with --questionnaire/--partners/--responses"),
+    ],
+)
+def test_survey_report_bad_input_exits_2_with_a_message(
+    app, answered, tmp_path: Path, args: list[str], message: str
+) -> None:
+    base = {"--round": str(answered.round.id), "--out": str(tmp_path / "r.pdf")}
+    for option, value in zip(args[::2], args[1::2], strict=True):
+        base[option] = value
+    result = invoke(app, "report", *[part for pair in base.items() for part in pair])
+    no_traceback(result)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_survey_report_from_csv_files_needs_no_app(tmp_path: Path) -> None:
+    partners = tmp_path / "partners.csv"
+    responses = tmp_path / "responses.csv"
+    partners.write_text(
+        "partner,sector,lead,role,invited\nCity,municipal,yes,collaboration,4\n"
+        "Police,police,no,collaboration,3\n",
+        encoding="utf-8",
+    )
+    responses.write_text(
+        "respondent,partner,t1,t2,p1,partner_role,works\nr1,City,5,1,5,collaboration,Good\n"
+        "r2,Police,3,3,2,communication,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.pdf"
+    args = [
+        "report",
+        "-q",
+        str(TINY),
+        "-p",
+        str(partners),
+        "-r",
+        str(responses),
+        "--out",
+        str(out),
+        "--name",
+        "Table ronde",
+        "--lang",
+        "fr",
+    ]
+    result = CliRunner().invoke(cli, args)
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    text = text_of_pdf(out.read_bytes())
+    assert "Table ronde" in text and "Confiance" in text and "Police" in text
+
+    missing = CliRunner().invoke(cli, [*args[:6], str(tmp_path / "nope.csv"), "--out", str(out)])
+    no_traceback(missing)
+    assert missing.exit_code == 2 and "nope.csv: no such file" in missing.output
+
+    neither = CliRunner().invoke(cli, ["report", "--out", str(out)])
+    assert neither.exit_code == 2 and "give --round ID, or all of" in neither.output
+
+
+def test_survey_symposium_pack_with_a_progress_bar(
+    app, answered, make_partnership, make_round, tmp_path: Path
+) -> None:
+    second = make_round(make_partnership(answered.owner, ("Fire",), name="Northside"))
+    out = tmp_path / "pack.zip"
+    result = invoke(
+        app,
+        "symposium-pack",
+        "--round",
+        str(answered.round.id),
+        "--round",
+        str(second.id),
+        "--out",
+        str(out),
+    )
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    assert "Building reports" in result.output  # the progress bar (on stderr)
+    names = zipfile.ZipFile(out).namelist()
+    assert len(names) == 3 and names[-1] == INDEX_NAME
+
+    unknown = invoke(app, "symposium-pack", "--round", "99999", "--out", str(tmp_path / "x.zip"))
+    no_traceback(unknown)
+    assert unknown.exit_code == 2 and "no round with id 99999" in unknown.output
+    assert not (tmp_path / "x.zip").exists()
