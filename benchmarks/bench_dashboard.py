@@ -20,7 +20,16 @@ from benchmarks.timing import emit
 from survey import create_app
 from survey.extensions import db
 from survey.instruments import available
-from survey.models import Answer, Facilitator, Invitation, Partner, Partnership, Response, Round, utcnow
+from survey.models import (
+    Answer,
+    Facilitator,
+    Invitation,
+    Partner,
+    Partnership,
+    Response,
+    Round,
+    utcnow,
+)
 
 QUESTIONNAIRES = Path(__file__).resolve().parent.parent / "questionnaires"
 
@@ -36,16 +45,26 @@ def build_round(n_partners: int, respondents: int, seed: int = 1) -> int:
     db.session.add(partnership)
     db.session.flush()
     partners = [
-        Partner(partnership_id=partnership.id, name=f"Partner {i:02d}", lead=i == 0,
-                role="collaboration", invited=respondents // n_partners + 2, position=i)
+        Partner(
+            partnership_id=partnership.id,
+            name=f"Partner {i:02d}",
+            lead=i == 0,
+            role="collaboration",
+            invited=respondents // n_partners + 2,
+            position=i,
+        )
         for i in range(n_partners)
     ]
     db.session.add_all(partners)
     db.session.flush()
     round_ = Round(
-        partnership_id=partnership.id, name="Bench round", status="open",
-        instrument_file=q.filename, instrument_id=questionnaire.id,
-        instrument_version=str(questionnaire.version), instrument_yaml=questionnaire.source_text,
+        partnership_id=partnership.id,
+        name="Bench round",
+        status="open",
+        instrument_file=q.filename,
+        instrument_id=questionnaire.id,
+        instrument_version=str(questionnaire.version),
+        instrument_yaml=questionnaire.source_text,
         instrument_sha256=questionnaire.sha256,
     )
     db.session.add(round_)
@@ -53,15 +72,18 @@ def build_round(n_partners: int, respondents: int, seed: int = 1) -> int:
     db.session.add_all(Invitation(round_id=round_.id, partner_id=p.id) for p in partners)
     answers = []
     for i in range(respondents):
-        response = Response(round_id=round_.id, partner_id=partners[i % n_partners].id,
-                            submitted_at=utcnow())
+        response = Response(
+            round_id=round_.id, partner_id=partners[i % n_partners].id, submitted_at=utcnow()
+        )
         db.session.add(response)
         db.session.flush()
         for question in questionnaire.questions():
             if question.dimension is not None:
                 value = "na" if rng.random() < 0.05 else str(rng.randint(1, 5))
             elif question.id == "partner_role":
-                value = rng.choice(["communication", "cooperation", "coordination", "collaboration"])
+                value = rng.choice(
+                    ["communication", "cooperation", "coordination", "collaboration"]
+                )
             elif rng.random() < 0.2:
                 value = f"Comment {i}"
             else:

@@ -108,9 +108,7 @@ def radar_spec(
     w = words(language)
     dims = [d["id"] for d in report["dimensions"]]
     axes = tuple(d["title"] for d in report["dimensions"])
-    chosen = [
-        p for p in report["partners"] if partners is None or p["partner"] in partners
-    ]
+    chosen = [p for p in report["partners"] if partners is None or p["partner"] in partners]
     scored = [p for p in chosen if any(p["scores"][d] is not None for d in dims)]
     show_all = len(scored) <= visible_partners
     series = [
@@ -185,7 +183,9 @@ def radar_figure(spec: RadarSpec) -> dict[str, Any]:
                 "marker": {"size": 6 if s.width < 3 else 8},
                 "connectgaps": False,
                 "visible": True if s.visible else "legendonly",
-                "hovertemplate": "%{theta}: %{r:.2f}<extra>" + _escape_template(s.name) + "</extra>",
+                "hovertemplate": "%{theta}: %{r:.2f}<extra>"
+                + _escape_template(s.name)
+                + "</extra>",
             }
         )
     return {
@@ -211,9 +211,7 @@ def radar_figure(spec: RadarSpec) -> dict[str, Any]:
 def _escape_template(text: str) -> str:
     # Plotly reads %{...} in templates and a subset of HTML in labels: names and question
     # texts come from people, so neither may be interpreted.
-    return (
-        text.replace("&", "&amp;").replace("%", "%%").replace("<", "&lt;").replace(">", "&gt;")
-    )
+    return text.replace("&", "&amp;").replace("%", "%%").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _label(text: str, width: int = 16) -> str:
@@ -467,7 +465,9 @@ def slope_figure(
                 "text": [_fmt(a, language), _fmt(b, language)],
                 "textposition": ["middle left", "middle right"],
                 "line": {"color": PALETTE[i % 7], "dash": DASHES[i % len(DASHES)], "width": 2.5},
-                "hovertemplate": "%{x}: %{y:.2f}<extra>" + _escape_template(d["title"]) + "</extra>",
+                "hovertemplate": "%{x}: %{y:.2f}<extra>"
+                + _escape_template(d["title"])
+                + "</extra>",
             }
         )
     return {
@@ -498,7 +498,9 @@ def trend_figure(reports: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
                 "name": _escape_template(d["title"]),
                 "line": {"color": PALETTE[i % 7], "dash": DASHES[i % len(DASHES)], "width": 2.5},
                 "connectgaps": False,
-                "hovertemplate": "%{x}: %{y:.2f}<extra>" + _escape_template(d["title"]) + "</extra>",
+                "hovertemplate": "%{x}: %{y:.2f}<extra>"
+                + _escape_template(d["title"])
+                + "</extra>",
             }
             for i, d in enumerate(dims)
         ],

@@ -22,7 +22,7 @@ from survey.risks import RULE_NAMES, RULE_ORDER, format_number, format_share, ro
 # The glyph beside each band, so that a band reads in greyscale and without colour.
 BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: "·"}
 TOP_FLAGS = 3
-SUMMARY_CHART_MM = 125.0
+SUMMARY_CHART_MM = 120  # small enough that the summary keeps to one page
 PARTNER_CHART_MM = 135.0
 # The name under which small partners are pooled (survey.round_scores.OTHER_PARTNERS).
 OTHER_PARTNERS = {"en": "Other partners", "fr": "Autres partenaires"}

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, abort, g, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from survey.config import build_config
@@ -39,6 +40,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     app.config.update(build_config(Path(app.instance_path), config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_FIX"):
+        # Behind a reverse proxy, rate limits and URLs need the client's address and scheme.
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))

@@ -97,11 +97,15 @@ def schema_command() -> None:
 @click.option("--partners", "-p", "partners_path", required=True, type=click.Path(path_type=Path))
 @click.option("--responses", "-r", "responses_path", required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
     show_default=True,
 )
 @click.option(
-    "--lang", default=None,
+    "--lang",
+    default=None,
     help="Language of titles and evidence (default: the instrument's first).",
 )
 @reports_input_errors(exit_code=2)
@@ -189,7 +193,10 @@ def demo_command(if_empty: bool) -> None:
 
 @cli.command("import")
 @click.option(
-    "--round", "round_id", required=True, type=click.IntRange(1, 2**31 - 1),
+    "--round",
+    "round_id",
+    required=True,
+    type=click.IntRange(1, 2**31 - 1),
     help="The id of the round (the number in its address, /rounds/ID).",
 )
 @click.argument("file", type=click.Path(path_type=Path))

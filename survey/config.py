@@ -67,6 +67,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "LANGUAGES": ("en", "fr"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Number of reverse proxies in front of the app (0: none); see README.
+        "PROXY_FIX": int(os.environ.get("PROXY_FIX", "0") or 0),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
     }
     config.update(overrides or {})

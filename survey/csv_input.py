@@ -51,11 +51,7 @@ def read_rows(
     data = data.removeprefix("\ufeff")
     if not data.strip():
         raise InputError(
-            [
-                Problem(
-                    source, "the file is empty", f"start with a header row: {','.join(required)}"
-                )
-            ]
+            [Problem(source, "the file is empty", f"start with a header row: {','.join(required)}")]
         )
     reader = csv.reader(io.StringIO(data, newline=""), strict=True)
     problems: list[Problem] = []
@@ -90,7 +86,7 @@ def read_rows(
                     Problem(
                         source,
                         f"{len(cells)} cells but the header has {len(header)} columns "
-                        f"(extra: {', '.join(repr(c) for c in cells[len(header):])})",
+                        f"(extra: {', '.join(repr(c) for c in cells[len(header) :])})",
                         "quote cells that contain commas, or remove the extra cells",
                         line,
                     )
@@ -125,7 +121,10 @@ def parse_partners(data: str | bytes, source: str = "partners.csv") -> list[Part
         if name in seen:
             problems.append(
                 _cell_problem(
-                    source, row, "partner", f"'{name}' is listed twice (first on row {seen[name]})",
+                    source,
+                    row,
+                    "partner",
+                    f"'{name}' is listed twice (first on row {seen[name]})",
                     "list each partner once",
                 )
             )
@@ -142,7 +141,10 @@ def parse_partners(data: str | bytes, source: str = "partners.csv") -> list[Part
         if role is not None and role not in ROLE_CONTINUUM:
             problems.append(
                 _cell_problem(
-                    source, row, "role", f"'{role}' is not a role on the continuum",
+                    source,
+                    row,
+                    "role",
+                    f"'{role}' is not a role on the continuum",
                     f"write one of {', '.join(ROLE_CONTINUUM)}, or leave it blank",
                 )
             )
@@ -156,7 +158,10 @@ def parse_partners(data: str | bytes, source: str = "partners.csv") -> list[Part
             except ValueError:
                 problems.append(
                     _cell_problem(
-                        source, row, "invited", f"'{invited_text}' is not a count",
+                        source,
+                        row,
+                        "invited",
+                        f"'{invited_text}' is not a count",
                         "write a whole number of people invited (0 or more), or leave it blank",
                     )
                 )
@@ -287,8 +292,11 @@ def check_responses(
         elif respondent in seen:
             problems.append(
                 _cell_problem(
-                    source, row, "respondent", f"'{respondent}' appears twice (first on row "
-                    f"{seen[respondent]})", "give each respondent one row",
+                    source,
+                    row,
+                    "respondent",
+                    f"'{respondent}' appears twice (first on row {seen[respondent]})",
+                    "give each respondent one row",
                 )
             )
         else:
@@ -296,7 +304,10 @@ def check_responses(
         if partner not in partner_names:
             problems.append(
                 _cell_problem(
-                    source, row, "partner", f"'{partner}' is not in {partner_list}",
+                    source,
+                    row,
+                    "partner",
+                    f"'{partner}' is not in {partner_list}",
                     partner_hint or f"use a partner name exactly as {partner_list} spells it",
                 )
             )
@@ -309,9 +320,13 @@ def check_responses(
             if error:
                 problems.append(
                     _cell_problem(
-                        source, row, column, error,
+                        source,
+                        row,
+                        column,
+                        error,
                         f"use one of: {_choices_text(questionnaire, question)}"
-                        if question.type != "text" else "shorten the answer",
+                        if question.type != "text"
+                        else "shorten the answer",
                     )
                 )
             else:

@@ -50,34 +50,84 @@ class DemoPartner:
 
 
 _HIGH = {
-    "trust": 4.5, "shared_vision": 4.6, "leadership": 4.6, "continuity": 4.2,
-    "power_balance": 4.5, "communication": 4.4, "decision_making": 4.6,
+    "trust": 4.5,
+    "shared_vision": 4.6,
+    "leadership": 4.6,
+    "continuity": 4.2,
+    "power_balance": 4.5,
+    "communication": 4.4,
+    "decision_making": 4.6,
 }
 
 
 def _view(**overrides: float) -> dict[str, float]:
     base = {
-        "trust": 3.4, "shared_vision": 3.8, "leadership": 3.5, "continuity": 3.0,
-        "power_balance": 2.6, "communication": 3.1, "decision_making": 2.8,
+        "trust": 3.4,
+        "shared_vision": 3.8,
+        "leadership": 3.5,
+        "continuity": 3.0,
+        "power_balance": 2.6,
+        "communication": 3.1,
+        "decision_making": 2.8,
     }
     base.update(overrides)
     return base
 
 
 PARTNERS = [
-    DemoPartner("Riverside Police Service", "police", True, "collaboration", 4, _HIGH,
-                "collaboration", 4),
-    DemoPartner("Public Health Unit", "public health", False, "collaboration", 3,
-                _view(trust=3.6, power_balance=2.9), "coordination", 3),
-    DemoPartner("Riverside Housing", "housing", False, "coordination", 3,
-                _view(shared_vision=3.3, power_balance=2.4), "coordination", 2),
-    DemoPartner("Riverside District School Board", "school board", False, "collaboration", 3,
-                _view(), "collaboration", 0),
-    DemoPartner("Youth Services Network", "youth services", False, "coordination", 2,
-                _view(trust=3.9, communication=3.5), "coordination", 2),
-    DemoPartner("Native Friendship Centre", "Indigenous organisation", False, "collaboration", 2,
-                _view(trust=2.4, power_balance=1.8, decision_making=1.9, communication=2.4),
-                "communication", 2),
+    DemoPartner(
+        "Riverside Police Service", "police", True, "collaboration", 4, _HIGH, "collaboration", 4
+    ),
+    DemoPartner(
+        "Public Health Unit",
+        "public health",
+        False,
+        "collaboration",
+        3,
+        _view(trust=3.6, power_balance=2.9),
+        "coordination",
+        3,
+    ),
+    DemoPartner(
+        "Riverside Housing",
+        "housing",
+        False,
+        "coordination",
+        3,
+        _view(shared_vision=3.3, power_balance=2.4),
+        "coordination",
+        2,
+    ),
+    DemoPartner(
+        "Riverside District School Board",
+        "school board",
+        False,
+        "collaboration",
+        3,
+        _view(),
+        "collaboration",
+        0,
+    ),
+    DemoPartner(
+        "Youth Services Network",
+        "youth services",
+        False,
+        "coordination",
+        2,
+        _view(trust=3.9, communication=3.5),
+        "coordination",
+        2,
+    ),
+    DemoPartner(
+        "Native Friendship Centre",
+        "Indigenous organisation",
+        False,
+        "collaboration",
+        2,
+        _view(trust=2.4, power_balance=1.8, decision_making=1.9, communication=2.4),
+        "communication",
+        2,
+    ),
 ]
 
 COMMENTS = {
@@ -118,8 +168,12 @@ def _answers(q: Questionnaire, partner: DemoPartner, rng: random.Random) -> dict
 
 
 def _add_response(
-    round_: Round, partner: Partner, invitation: Invitation, answers: dict[str, str],
-    submitted: bool, language: str,
+    round_: Round,
+    partner: Partner,
+    invitation: Invitation,
+    answers: dict[str, str],
+    submitted: bool,
+    language: str,
 ) -> None:
     response = Response(
         round_id=round_.id,
@@ -131,7 +185,8 @@ def _add_response(
     db.session.add(response)
     db.session.flush()
     db.session.add_all(
-        Answer(response_id=response.id, question_id=qid, value=value) for qid, value in answers.items()
+        Answer(response_id=response.id, question_id=qid, value=value)
+        for qid, value in answers.items()
     )
 
 
@@ -161,8 +216,13 @@ def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
     partners = []
     for position, spec in enumerate(PARTNERS, start=1):
         partner = Partner(
-            partnership_id=partnership.id, name=spec.name, sector=spec.sector, lead=spec.lead,
-            role=spec.role, invited=spec.invited, position=position,
+            partnership_id=partnership.id,
+            name=spec.name,
+            sector=spec.sector,
+            lead=spec.lead,
+            role=spec.role,
+            invited=spec.invited,
+            position=position,
         )
         db.session.add(partner)
         partners.append(partner)
@@ -176,9 +236,15 @@ def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
     ]
     for name, status, opens, closes in rounds:
         round_ = Round(
-            partnership_id=partnership.id, name=name, status=status, opens_on=opens,
-            closes_on=closes, instrument_file=found.filename, instrument_id=q.id,
-            instrument_version=str(q.version), instrument_yaml=q.source_text,
+            partnership_id=partnership.id,
+            name=name,
+            status=status,
+            opens_on=opens,
+            closes_on=closes,
+            instrument_file=found.filename,
+            instrument_id=q.id,
+            instrument_version=str(q.version),
+            instrument_yaml=q.source_text,
             instrument_sha256=q.sha256,
         )
         db.session.add(round_)
@@ -190,7 +256,10 @@ def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
             if status == "closed":
                 count, submitted = spec.closed_round_respondents, spec.closed_round_respondents
             else:
-                count, submitted = spec.closed_round_respondents // 2, spec.closed_round_respondents // 3
+                count, submitted = (
+                    spec.closed_round_respondents // 2,
+                    spec.closed_round_respondents // 3,
+                )
             for i in range(count):
                 language = "fr" if spec.sector == "Indigenous organisation" and i % 2 else "en"
                 _add_response(

@@ -360,8 +360,10 @@ def _xlsx_value(
     if isinstance(value, str):
         # Control characters would break the file; a lone CR would come back as LF anyway.
         value = ILLEGAL_CHARACTERS_RE.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-    if not bold and number_format is None and not (
-        isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES)
+    if (
+        not bold
+        and number_format is None
+        and not (isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES))
     ):
         return value
     cell = WriteOnlyCell(sheet, value=value)

@@ -125,9 +125,7 @@ class PaperImportForm(FlaskForm):
 
 
 class SessionForm(FlaskForm):
-    name = StringField(
-        _l("Name of the session"), validators=[DataRequired(), Length(max=200)]
-    )
+    name = StringField(_l("Name of the session"), validators=[DataRequired(), Length(max=200)])
 
 
 class AddRoundForm(FlaskForm):

@@ -77,11 +77,13 @@ class Partnership(db.Model):  # type: ignore[name-defined]
 
     owner: Mapped[Facilitator] = relationship(back_populates="partnerships")
     partners: Mapped[list[Partner]] = relationship(
-        back_populates="partnership", order_by="Partner.position, Partner.id",
+        back_populates="partnership",
+        order_by="Partner.position, Partner.id",
         cascade="all, delete-orphan",
     )
     rounds: Mapped[list[Round]] = relationship(
-        back_populates="partnership", order_by="Round.created_at.desc()",
+        back_populates="partnership",
+        order_by="Round.created_at.desc()",
         cascade="all, delete-orphan",
     )
 
@@ -197,7 +199,6 @@ class Answer(db.Model):  # type: ignore[name-defined]
     value: Mapped[str] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
-
 
 
 class SymposiumSession(db.Model):  # type: ignore[name-defined]

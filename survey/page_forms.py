@@ -8,7 +8,7 @@ strings: an option value, ``na``, ``;``-joined values for multiple choice, or th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -27,7 +27,7 @@ class CheckboxesField(SelectMultipleField):
 class Answered:
     """Required questions: an answer (``na`` counts, when offered) must be given."""
 
-    field_flags = {"required": True}
+    field_flags: ClassVar[dict[str, bool]] = {"required": True}
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         data = field.data
@@ -39,7 +39,7 @@ class Answered:
 class MayBeBlank:
     """Optional questions: a blank answer is fine, and skips the choice check."""
 
-    field_flags = {"optional": True}
+    field_flags: ClassVar[dict[str, bool]] = {"optional": True}
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         if field.data in (None, "", []):
@@ -123,7 +123,10 @@ def page_form(
     formdata: Any = None,
 ) -> PageForm:
     """A form for ``section``, filled from ``formdata`` (a POST) or from the stored answers."""
-    fields = {question.id: FIELD_FOR_TYPE[question.type](q, question, lang) for question in section.questions}
+    fields = {
+        question.id: FIELD_FOR_TYPE[question.type](q, question, lang)
+        for question in section.questions
+    }
     form_class = type(f"Page_{section.id}", (PageForm,), fields)
     initial: dict[str, Any] = {}
     for question in section.questions:

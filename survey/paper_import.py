@@ -94,7 +94,9 @@ def _row_problems(row: ParsedResponse, source: str) -> list[Problem]:
     if len(row.respondent) > LABEL_MAX:
         problems.append(
             _located(
-                source, row, "respondent",
+                source,
+                row,
+                "respondent",
                 f"{len(row.respondent)} characters, over the limit of {LABEL_MAX}",
                 "use a shorter id",
             )
@@ -149,7 +151,10 @@ def plan_import(
         if not values:
             problems.append(
                 _located(
-                    source, row, None, "the row has no answers",
+                    source,
+                    row,
+                    None,
+                    "the row has no answers",
                     "type in the answers from the paper form, or remove the row",
                 )
             )
@@ -160,7 +165,9 @@ def plan_import(
         elif existing.partner != row.partner:
             problems.append(
                 _located(
-                    source, row, "respondent",
+                    source,
+                    row,
+                    "respondent",
                     f"respondent '{row.respondent}' was already imported for {existing.partner}",
                     SAME_ID_HINT,
                 )
@@ -168,7 +175,9 @@ def plan_import(
         elif dict(existing.values) != values:
             problems.append(
                 _located(
-                    source, row, "respondent",
+                    source,
+                    row,
+                    "respondent",
                     f"respondent '{row.respondent}' was already imported with other answers",
                     SAME_ID_HINT,
                 )
@@ -270,8 +279,13 @@ def import_paper(round_: Round, data: str | bytes, source: str) -> ImportResult:
             db.session.rollback()
             if attempt:
                 raise InputError(
-                    [Problem(source, "the round changed while the file was being imported",
-                             "import the file again")]
+                    [
+                        Problem(
+                            source,
+                            "the round changed while the file was being imported",
+                            "import the file again",
+                        )
+                    ]
                 ) from None
             continue
         return ImportResult(len(plan.new), plan.already_there)

@@ -14,7 +14,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictFloat, StrictInt, StrictStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
 
 from survey.problems import InputError, Problem
 from survey.yaml_source import Located, load_yaml
@@ -363,7 +372,7 @@ def _meaning_problems(located: Located, q: Questionnaire) -> Iterator[Problem]:
     for name, scale in q.scales.items():
         yield from _option_problems(located, ("scales", name, "options"), scale.options)
         for j, option in enumerate(scale.options):
-            if isinstance(option.value, str) or isinstance(option.value, bool):
+            if isinstance(option.value, str | bool):
                 yield located.problem(
                     ("scales", name, "options", j, "value"),
                     f"scale '{name}' has a non-numeric value {option.value!r}",

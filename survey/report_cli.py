@@ -63,10 +63,23 @@ def _app_context() -> Iterator[Any]:
 
 
 def _round(round_id: int) -> Any:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from survey.extensions import db
     from survey.models import Round
 
-    round_ = db.session.get(Round, round_id)
+    try:
+        round_ = db.session.get(Round, round_id)
+    except SQLAlchemyError as exc:  # no database yet, or not migrated
+        raise InputError(
+            [
+                Problem(
+                    "database",
+                    f"cannot read rounds ({type(getattr(exc, 'orig', None) or exc).__name__})",
+                    "check DATABASE_URL and run `survey db upgrade`",
+                )
+            ]
+        ) from None
     if round_ is None:
         raise InputError(
             [Problem("--round", f"no round with id {round_id}", "check the id on the round's page")]

@@ -52,8 +52,7 @@ _EVIDENCE: dict[str, dict[str, str]] = {
     "fr": {
         "silent-partner": "Personne de {partner} n’a encore répondu ({invited} personnes "
         "invitées).",
-        "power-imbalance-low": "Le partenariat obtient {score} pour « {dimension} », "
-        "sous {below}.",
+        "power-imbalance-low": "Le partenariat obtient {score} pour « {dimension} », sous {below}.",
         "power-imbalance-gap": "{partner} obtient {score} pour « {dimension} », soit {gap} "
         "de moins que l’organisme responsable ({lead} : {lead_score}).",
         "perception-gap": "Pour « {dimension} », l’organisme responsable ({lead}) obtient "
@@ -375,7 +374,11 @@ class _Rules:
                         n=len(responding),
                     )
                 ],
-                {"respondents": p["respondents"], "total": total, "share": p["respondents"] / total},
+                {
+                    "respondents": p["respondents"],
+                    "total": total,
+                    "share": p["respondents"] / total,
+                },
             )
             for p in responding
             if p["respondents"] / total > rule.share

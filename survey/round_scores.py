@@ -41,10 +41,7 @@ def pooled_names(
     Partners with no respondents keep their names: they have no answers to protect, and the
     silent-partner rule needs them.
     """
-    return {
-        p.id: label if 0 < respondents.get(p.id, 0) < minimum else p.name
-        for p in partners
-    }
+    return {p.id: label if 0 < respondents.get(p.id, 0) < minimum else p.name for p in partners}
 
 
 def pooled_infos(partners: list[Partner], names: dict[int, str]) -> list[PartnerInfo]:
@@ -54,7 +51,9 @@ def pooled_infos(partners: list[Partner], names: dict[int, str]) -> list[Partner
     for partner in partners:
         if names[partner.id] == partner.name:
             infos.append(
-                PartnerInfo(partner.name, partner.sector, partner.lead, partner.role, partner.invited)
+                PartnerInfo(
+                    partner.name, partner.sector, partner.lead, partner.role, partner.invited
+                )
             )
     if pooled:
         invited = [p.invited for p in pooled]

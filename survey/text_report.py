@@ -105,7 +105,9 @@ def render_text(report: ScoreReport) -> str:
         )
         if partner["role"] or partner["reported_role"]:
             listed = role_name(partner["role"], lang) if partner["role"] else "—"
-            reported = role_name(partner["reported_role"], lang) if partner["reported_role"] else "—"
+            reported = (
+                role_name(partner["reported_role"], lang) if partner["reported_role"] else "—"
+            )
             lines.append(
                 f"{'':<{name_width}}  {w['listed']}{colon} {listed}; "
                 f"{w['reported']}{colon} {reported}"

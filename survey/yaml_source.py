@@ -67,7 +67,10 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 
 
 def _record_positions(
-    node: yaml.Node, path: Path, out: dict[Path, tuple[int, int]], duplicates: list[Problem],
+    node: yaml.Node,
+    path: Path,
+    out: dict[Path, tuple[int, int]],
+    duplicates: list[Problem],
     source: str,
 ) -> None:
     out.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))

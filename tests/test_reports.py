@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 import zipfile
 from datetime import date
 from typing import Any
@@ -391,3 +393,12 @@ def test_a_round_nobody_answered_is_never_an_all_clear() -> None:
     assert "No submitted responses yet: there is nothing to read yet." in summary
     assert "No signs of a partnership in name only" not in summary
     assert "nothing here suggests" not in summary
+
+
+def test_the_renderer_loads_no_flask() -> None:
+    code = (
+        "import sys, reports.pdf, reports.pack, reports.content, reports.svg; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'flask', 'flask_login'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

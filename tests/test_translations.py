@@ -51,9 +51,20 @@ def test_catalog_matches_the_strings_in_the_code(tmp_path):
     extracted = tmp_path / "messages.pot"
     subprocess.run(
         [
-            sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-            str(ROOT / "babel.cfg"), "-k", "lazy_gettext", "-k", "_l", "--no-location",
-            "-o", str(extracted), str(ROOT / "survey"),
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "_l",
+            "--no-location",
+            "-o",
+            str(extracted),
+            str(ROOT / "survey"),
         ],
         check=True,
         capture_output=True,

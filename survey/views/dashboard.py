@@ -81,7 +81,9 @@ def round_progress(round_id: int):  # type: ignore[no-untyped-def]
     rows = progress(round_)
     response = jsonify(
         status=round_.status,
-        partners=[{k: row[k] for k in ("partner", "started", "submitted", "invited")} for row in rows],
+        partners=[
+            {k: row[k] for k in ("partner", "started", "submitted", "invited")} for row in rows
+        ],
         totals={
             "started": sum(r["started"] for r in rows),
             "submitted": sum(r["submitted"] for r in rows),
@@ -102,7 +104,9 @@ def compare(partnership_id: int):  # type: ignore[no-untyped-def]
     first = by_id.get(request.args.get("a", type=int) or -1)
     second = by_id.get(request.args.get("b", type=int) or -1)
     if first is None or second is None:
-        comparable = [r for r in rounds if r.instrument_id == (rounds[-1].instrument_id if rounds else None)]
+        comparable = [
+            r for r in rounds if r.instrument_id == (rounds[-1].instrument_id if rounds else None)
+        ]
         if len(comparable) >= 2:
             first, second = comparable[-2], comparable[-1]
     error = None
@@ -116,7 +120,9 @@ def compare(partnership_id: int):  # type: ignore[no-untyped-def]
             before, after = round_report(first, lang), round_report(second, lang)
             slope = charts.slope_figure(before, after, first.name, second.name)
             changes = _partner_changes(before, after)
-    same_instrument = [r for r in rounds if second is None or r.instrument_id == second.instrument_id]
+    same_instrument = [
+        r for r in rounds if second is None or r.instrument_id == second.instrument_id
+    ]
     trend_reports = [(r.name, round_report(r, lang)) for r in same_instrument]
     return render_template(
         "dashboard/compare.html",

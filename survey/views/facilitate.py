@@ -244,9 +244,7 @@ def round_page(round_id: int):  # type: ignore[no-untyped-def]
     round_ = own_round(round_id)
     lang = request.args.get("lang")
     report = round_report(round_, lang)
-    invitations = {
-        i.partner_id: i for i in round_.invitations if i.revoked_at is None
-    }
+    invitations = {i.partner_id: i for i in round_.invitations if i.revoked_at is None}
     return render_template(
         "facilitate/round.html",
         round=round_,
@@ -283,8 +281,10 @@ def reissue_invitation(invitation_id: int):  # type: ignore[no-untyped-def]
         db.session.add(Invitation(round_id=invitation.round_id, partner_id=invitation.partner_id))
         db.session.commit()
         flash(
-            _("The old link for %(partner)s no longer works; share the new one.",
-              partner=invitation.partner.name)
+            _(
+                "The old link for %(partner)s no longer works; share the new one.",
+                partner=invitation.partner.name,
+            )
         )
     return redirect(url_for("facilitate.round_page", round_id=invitation.round_id))
 

@@ -88,8 +88,18 @@ def _locked_reason(response: Response) -> str | None:
 # -- invitation and welcome ---------------------------------------------------------------
 
 
+def _not_found(response: Any) -> bool:
+    return bool(response.status_code == 404)
+
+
+def _token_key() -> str:
+    return f"token:{(request.view_args or {}).get('token', '')}"
+
+
+# Only failed look-ups count against an address: a symposium room of 250 people shares one
+# Wi-Fi address, and every valid link must keep working for them; guessing tokens must not.
 @bp.get("/r/<token>")
-@limiter.limit("60 per minute")
+@limiter.limit("30 per minute", deduct_when=_not_found)
 def welcome(token: str):  # type: ignore[no-untyped-def]
     invitation = _invitation(token)
     round_ = invitation.round
@@ -117,7 +127,9 @@ def welcome(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/r/<token>/start")
-@limiter.limit("30 per minute")
+# Per link, not per address: a partner's table may start many responses at once.
+@limiter.limit("600 per minute", key_func=_token_key)
+@limiter.limit("30 per minute", deduct_when=_not_found)
 def start(token: str):  # type: ignore[no-untyped-def]
     invitation = _invitation(token)
     q = questionnaire_of(invitation.round)
@@ -319,4 +331,3 @@ def done(resume: str):  # type: ignore[no-untyped-def]
     if response.submitted_at is None:
         return redirect(url_for("respond.review", resume=resume))
     return render_template("respond/done.html", response=response, q=q, lang=response.language)
-

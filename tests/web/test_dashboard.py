@@ -63,8 +63,9 @@ def test_dashboard_shows_scores_flags_and_figures(app, client, login, world, new
     assert progress[2]["x"][2] == 2  # Housing: two invited, none started
 
 
-def test_dashboard_for_a_single_partner(make_facilitator, make_partnership, make_round,
-                                        client, login, new_client):
+def test_dashboard_for_a_single_partner(
+    make_facilitator, make_partnership, make_round, client, login, new_client
+):
     owner = make_facilitator()
     partnership = make_partnership(owner, partners=["Solo Agency"])
     round_ = make_round(partnership)

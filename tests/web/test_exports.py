@@ -149,22 +149,59 @@ def test_neutralise_keeps_numbers_and_plain_text(value, expected):
 def test_responses_table_values_then_labels(mixed):
     when = datetime(2025, 4, 1, 9, 30, tzinfo=UTC)
     rows = [
-        RawResponse(7, "Police", "fr", "web", when, {
-            "t1": "3", "t2": "na", "size": "10", "sectors": "police;health", "works": "Good",
-        }),
+        RawResponse(
+            7,
+            "Police",
+            "fr",
+            "web",
+            when,
+            {
+                "t1": "3",
+                "t2": "na",
+                "size": "10",
+                "sectors": "police;health",
+                "works": "Good",
+            },
+        ),
         RawResponse(9, "Health", "en", "paper", datetime(2025, 4, 2, 10, 0), {"size": "big"}),
     ]
     table = responses_table(mixed, rows)
     assert table.header == [
-        "respondent", "partner", "language", "source", "submitted_at",
-        "t1", "t2", "size", "sectors", "works",
+        "respondent",
+        "partner",
+        "language",
+        "source",
+        "submitted_at",
+        "t1",
+        "t2",
+        "size",
+        "sectors",
+        "works",
     ]
     assert table.rows[0] == [
-        7, "Police", "fr", "web", "2025-04-01T09:30:00+00:00", 3, "na", 10, "police;health", "Good",
+        7,
+        "Police",
+        "fr",
+        "web",
+        "2025-04-01T09:30:00+00:00",
+        3,
+        "na",
+        10,
+        "police;health",
+        "Good",
     ]
     # A naive time (SQLite drops the zone) is UTC; blanks are empty cells.
     assert table.rows[1] == [
-        9, "Health", "en", "paper", "2025-04-02T10:00:00+00:00", None, None, "big", None, None,
+        9,
+        "Health",
+        "en",
+        "paper",
+        "2025-04-02T10:00:00+00:00",
+        None,
+        None,
+        "big",
+        None,
+        None,
     ]
     labels = responses_table(mixed, rows, labels_in="fr")
     assert labels.rows[0][5:] == ["D'accord", "Je ne sais pas", "Dix", "Police; Santé", "Good"]
@@ -189,7 +226,9 @@ def test_csv_has_bom_crlf_quoting_and_numbers_unquoted():
     assert b'"Sant\xc3\xa9, Qu\xc3\xa9bec",4,"said ""hi""\nthen left"\r\n' in body
     assert body.endswith(b"'=1+2,2.5,\r\n")
     assert read_csv(body) == [
-        ["name", "n", "note"], ["Santé, Québec", "4", 'said "hi"\nthen left'], ["'=1+2", "2.5", ""],
+        ["name", "n", "note"],
+        ["Santé, Québec", "4", 'said "hi"\nthen left'],
+        ["'=1+2", "2.5", ""],
     ]
 
 
@@ -228,7 +267,13 @@ def test_responses_xlsx_sheets_from_plain_data(mixed):
     questions = sheet_rows(workbook, "Questions")
     assert questions[0] == ("id", "section", "type", "dimension", "reverse", "text", "options")
     assert questions[1] == (
-        "t1", "s1", "likert", "trust", "no", "T1", "1=Disagree; 2=Neutral; 3=Agree; na=Don't know",
+        "t1",
+        "s1",
+        "likert",
+        "trust",
+        "no",
+        "T1",
+        "1=Disagree; 2=Neutral; 3=Agree; na=Don't know",
     )
     assert questions[2][4:6] == ("yes", "'=T2")
     assert questions[3][6] == "10=Ten; big=Big"
@@ -256,8 +301,15 @@ def plain_report():
 def test_scores_table_from_a_plain_report(plain_report):
     table = scores_table(plain_report)
     assert table.header == [
-        "partner", "lead", "respondents", "invited", "response_rate",
-        "trust", "power_balance", "trust_band", "power_balance_band",
+        "partner",
+        "lead",
+        "respondents",
+        "invited",
+        "response_rate",
+        "trust",
+        "power_balance",
+        "trust_band",
+        "power_balance_band",
     ]
     assert table.rows == [
         ["All partners", None, 3, 6, 0.5, 2.0, 2.5, "concern", "concern"],
@@ -301,15 +353,24 @@ def test_safe_filename_is_ascii():
 
 
 def add_response(
-    app, round_id: int, partner_id: int, answers: dict[str, str], *, submitted: bool = True,
-    language: str = "en", source: str = "web",
+    app,
+    round_id: int,
+    partner_id: int,
+    answers: dict[str, str],
+    *,
+    submitted: bool = True,
+    language: str = "en",
+    source: str = "web",
 ) -> int:
     """A response written straight to the database (so any stored text can be tried)."""
     from survey.models import Answer, Response
 
     with app.app_context():
         response = Response(
-            round_id=round_id, partner_id=partner_id, language=language, source=source,
+            round_id=round_id,
+            partner_id=partner_id,
+            language=language,
+            source=source,
             submitted_at=datetime(2025, 5, 6, 7, 8, 9, tzinfo=UTC) if submitted else None,
         )
         db.session.add(response)
@@ -329,9 +390,7 @@ def full_answers(choice: int = 4, **extra: str) -> dict[str, str]:
 def low_answers() -> dict[str, str]:
     """The lowest score on every item (reverse-keyed items answered 5)."""
     return {
-        q.id: ("5" if q.reverse else "1")
-        for q in instrument().questions()
-        if q.type == "likert"
+        q.id: ("5" if q.reverse else "1") for q in instrument().questions() if q.type == "likert"
     }
 
 
@@ -361,8 +420,12 @@ def test_responses_csv_holds_each_answer_in_its_column(app, client, world, login
         app, world.round.id, p["Police"], full_answers(4, what_works="Monthly « tables » été")
     )
     second = add_response(
-        app, world.round.id, p["Housing"],
-        full_answers(2, trust_commitments="na"), language="fr", source="paper",
+        app,
+        world.round.id,
+        p["Housing"],
+        full_answers(2, trust_commitments="na"),
+        language="fr",
+        source="paper",
     )
     draft = add_response(app, world.round.id, p["Public Health"], full_answers(5), submitted=False)
     login(client, world.owner)
@@ -448,8 +511,13 @@ def test_scores_csv_and_xlsx_come_from_the_score_report(app, client, world, logi
 
     rows = read_csv(download(client, urls(world.round.id)["scores.csv"]))
     assert rows[0] == [
-        "partner", "lead", "respondents", "invited", "response_rate",
-        *dims, *(f"{d}_band" for d in dims),
+        "partner",
+        "lead",
+        "respondents",
+        "invited",
+        "response_rate",
+        *dims,
+        *(f"{d}_band" for d in dims),
     ]
     assert [r[0] for r in rows[1:]] == ["All partners", "Police", "Public Health", "Housing"]
     table = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
@@ -479,7 +547,9 @@ def test_formula_answers_are_neutralised_in_csv_and_xlsx(app, client, world, log
     police = world.partnership.partners["Police"]
     ids = {
         add_response(
-            app, world.round.id, police,
+            app,
+            world.round.id,
+            police,
             full_answers(4, what_works=payload, what_to_change=payload),
         ): payload
         for payload in PAYLOADS

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from survey.extensions import db
-from survey.models import Invitation, Partner, Partnership, Round
+from survey.models import Invitation, Partner, Partnership, Round, SymposiumSession
 
 from .helpers import (
     INSTRUMENT,
@@ -152,6 +152,8 @@ def test_another_facilitator_gets_404_for_every_url(app, sides, login):
         ).all()
         assert revoked == []
         assert db.session.scalar(select(Partner).where(Partner.name == "Taken over")) is None
+        assert db.session.get(SymposiumSession, a_ids["session_id"]).status == "open"
+        assert len(db.session.get(SymposiumSession, a_ids["session_id"]).rounds) == 1
 
     # The same URLs work for their owner (so the 404s above are about ownership).
     a = login(app.test_client(), a_side.facilitator)

@@ -73,13 +73,17 @@ def upload(client, round_id: int, body: bytes, filename: str = "paper.csv", csrf
 def paper_rows(app, round_id: int) -> list[dict]:
     with app.app_context():
         responses = db.session.scalars(
-            select(Response).where(Response.round_id == round_id, Response.source == "paper")
+            select(Response)
+            .where(Response.round_id == round_id, Response.source == "paper")
             .order_by(Response.label)
         ).all()
         return [
             {
-                "label": r.label, "partner_id": r.partner_id, "language": r.language,
-                "submitted": r.submitted_at is not None, "invitation_id": r.invitation_id,
+                "label": r.label,
+                "partner_id": r.partner_id,
+                "language": r.language,
+                "submitted": r.submitted_at is not None,
+                "invitation_id": r.invitation_id,
                 "answers": {a.question_id: a.value for a in r.answers},
             }
             for r in responses
@@ -160,8 +164,10 @@ def test_one_bad_row_stores_nothing_and_every_problem_is_listed(app, world, logi
     assert response.status_code == 422
     page = text_of(response)
     assert "3 problems: nothing was imported" in page
-    cells = re.findall(r"<tr>\s*<td class=\"num\">(\d+)</td>\s*<td>(?:<code>([^<]*)</code>|—)</td>",
-                       response.get_data(as_text=True))
+    cells = re.findall(
+        r"<tr>\s*<td class=\"num\">(\d+)</td>\s*<td>(?:<code>([^<]*)</code>|—)</td>",
+        response.get_data(as_text=True),
+    )
     assert cells == [("3", "partner"), ("4", "trust_commitments"), ("4", "partner_role")]
     assert "'Polic' is not in the partnership's partners" in page
     assert "use a name exactly as the partnership lists it: Police, Public Health, Housing" in page
@@ -205,7 +211,10 @@ def test_same_id_with_other_answers_refuses_the_file(app, world, login):
     upload(owner, world.round.id, GOOD)
     before = (count(app, Response), answer_count(app))
     changed = paper_csv(
-        ("P01", "Police", 4), ("P02", "Housing", 2), ("P03", "Police", 3), ("P04", "Police", 3),
+        ("P01", "Police", 4),
+        ("P02", "Housing", 2),
+        ("P03", "Police", 3),
+        ("P04", "Police", 3),
         changes={"P02": {"trust_commitments": "5"}},
     )
     response = upload(owner, world.round.id, changed)
@@ -223,8 +232,12 @@ def test_same_id_with_other_answers_refuses_the_file(app, world, login):
 
 @pytest.mark.parametrize("status", ["draft", "closed"])
 def test_draft_and_closed_rounds_accept_paper_answers(app, world, login, make_round, status):
-    round_ = make_round(world.partnership, status=status, name=f"{status} round",
-                        closes_on=date(2020, 1, 1) if status == "closed" else None)
+    round_ = make_round(
+        world.partnership,
+        status=status,
+        name=f"{status} round",
+        closes_on=date(2020, 1, 1) if status == "closed" else None,
+    )
     owner = login(app.test_client(), world.owner)
     page = text_of(owner.get(f"/rounds/{round_.id}/import"))
     if status == "closed":
@@ -259,7 +272,8 @@ def test_another_facilitator_gets_404(app, world, login):
     assert other.get(url).status_code == 404
     assert other.get(f"{url}/template.csv").status_code == 404
     response = other.post(
-        url, data={"file": (io.BytesIO(GOOD), "paper.csv"), "csrf_token": token},
+        url,
+        data={"file": (io.BytesIO(GOOD), "paper.csv"), "csrf_token": token},
         content_type="multipart/form-data",
     )
     assert response.status_code == 404
@@ -319,8 +333,12 @@ def test_cli_imports_a_file_once(app, world, tmp_path):
 def test_cli_bad_file_prints_every_problem_and_stores_nothing(app, world, tmp_path):
     path = tmp_path / "paper.csv"
     path.write_bytes(
-        paper_csv(("P01", "Police", 4), ("P02", "Nobody", 4), ("P03", "Housing", 4),
-                  changes={"P03": {"lead_chair": "six"}})
+        paper_csv(
+            ("P01", "Police", 4),
+            ("P02", "Nobody", 4),
+            ("P03", "Housing", 4),
+            changes={"P03": {"lead_chair": "six"}},
+        )
     )
     result = run(app, "import", "--round", str(world.round.id), str(path))
     assert result.exit_code == 2
@@ -375,9 +393,13 @@ def test_migration_adds_the_unique_label_per_round(make_app):
         partner = Partner(partnership_id=partnership.id, name="Police", sector="", lead=True)
         q = instrument()
         round_ = Round(
-            partnership_id=partnership.id, name="R", instrument_file="x.yaml",
-            instrument_id=q.id, instrument_version=str(q.version),
-            instrument_yaml=q.source_text, instrument_sha256=q.sha256,
+            partnership_id=partnership.id,
+            name="R",
+            instrument_file="x.yaml",
+            instrument_id=q.id,
+            instrument_version=str(q.version),
+            instrument_yaml=q.source_text,
+            instrument_sha256=q.sha256,
         )
         db.session.add_all([partner, round_])
         db.session.flush()
@@ -407,7 +429,8 @@ def test_migration_adds_the_unique_label_per_round(make_app):
 
 
 TINY_PARTNERS = [
-    PartnerInfo("City", "", True, None, None), PartnerInfo("Police", "", False, None, None)
+    PartnerInfo("City", "", True, None, None),
+    PartnerInfo("Police", "", False, None, None),
 ]
 MULTIPLE = """\
       - id: sources
@@ -480,6 +503,9 @@ def test_problem_rows_split_the_column_from_the_message():
         ]
     )
     assert (rows[0].row, rows[0].column, rows[0].problem, rows[0].fix) == (
-        4, "trust_1", "'7' is not on the scale", "use one of: 1, 2"
+        4,
+        "trust_1",
+        "'7' is not on the scale",
+        "use one of: 1, 2",
     )
     assert (rows[1].row, rows[1].column, rows[1].problem) == (None, "", "the file is empty")
