@@ -61,11 +61,7 @@ def build_round(n_partners: int, respondents: int, seed: int = 1) -> int:
         partnership_id=partnership.id,
         name="Bench round",
         status="open",
-        instrument_file=q.filename,
-        instrument_id=questionnaire.id,
-        instrument_version=str(questionnaire.version),
-        instrument_yaml=questionnaire.source_text,
-        instrument_sha256=questionnaire.sha256,
+        **Round.pinned_instrument(q.filename, questionnaire),
     )
     db.session.add(round_)
     db.session.flush()

@@ -241,11 +241,7 @@ def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
             status=status,
             opens_on=opens,
             closes_on=closes,
-            instrument_file=found.filename,
-            instrument_id=q.id,
-            instrument_version=str(q.version),
-            instrument_yaml=q.source_text,
-            instrument_sha256=q.sha256,
+            **Round.pinned_instrument(found.filename, q),
         )
         db.session.add(round_)
         db.session.flush()

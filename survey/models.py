@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -25,6 +26,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from survey.extensions import db
+
+if TYPE_CHECKING:
+    from survey.questionnaire import Questionnaire
 from survey.symposium import new_code
 
 
@@ -128,6 +132,17 @@ class Round(db.Model):  # type: ignore[name-defined]
     responses: Mapped[list[Response]] = relationship(
         back_populates="round", cascade="all, delete-orphan"
     )
+
+    @staticmethod
+    def pinned_instrument(filename: str, questionnaire: Questionnaire) -> dict[str, str]:
+        """The columns that pin an instrument to a round: its file, id, version, text, hash."""
+        return {
+            "instrument_file": filename,
+            "instrument_id": questionnaire.id,
+            "instrument_version": str(questionnaire.version),
+            "instrument_yaml": questionnaire.source_text,
+            "instrument_sha256": questionnaire.sha256,
+        }
 
     @property
     def accepts_answers(self) -> bool:

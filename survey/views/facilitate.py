@@ -211,11 +211,7 @@ def new_round(partnership_id: int):  # type: ignore[no-untyped-def]
                 opens_on=form.opens_on.data,
                 closes_on=form.closes_on.data,
                 status="draft",
-                instrument_file=found.filename,
-                instrument_id=q.id,
-                instrument_version=str(q.version),
-                instrument_yaml=q.source_text,
-                instrument_sha256=q.sha256,
+                **Round.pinned_instrument(found.filename, q),
             )
             db.session.add(round_)
             db.session.flush()

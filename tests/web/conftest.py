@@ -227,11 +227,7 @@ def make_round(app: Flask) -> Callable[..., RoundRec]:
                 status=status,
                 opens_on=opens_on,
                 closes_on=closes_on,
-                instrument_file=found.filename,
-                instrument_id=q.id,
-                instrument_version=str(q.version),
-                instrument_yaml=q.source_text,
-                instrument_sha256=q.sha256,
+                **Round.pinned_instrument(found.filename, q),
             )
             db.session.add(round_)
             db.session.flush()

@@ -395,11 +395,7 @@ def test_migration_adds_the_unique_label_per_round(make_app):
         round_ = Round(
             partnership_id=partnership.id,
             name="R",
-            instrument_file="x.yaml",
-            instrument_id=q.id,
-            instrument_version=str(q.version),
-            instrument_yaml=q.source_text,
-            instrument_sha256=q.sha256,
+            **Round.pinned_instrument("x.yaml", q),
         )
         db.session.add_all([partner, round_])
         db.session.flush()
