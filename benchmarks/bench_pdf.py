@@ -23,6 +23,7 @@ from weasyprint import HTML
 from benchmarks.bench_scoring import synthetic_round
 from benchmarks.timing import emit
 from reports.content import ReportDetails
+from reports.pack import PackItem, symposium_pack
 from reports.pdf import (
     BASE_URL,
     PDF_VARIANT,
@@ -30,14 +31,19 @@ from reports.pdf import (
     partnership_report_html,
     render_partnership_report,
 )
+from reports.pdf_cache import PdfCache
 from survey.scoring import score
 
 PARTNERS = 20
 REPEAT = 3
+PACK_REPORTS = 6  # a symposium session's partnerships, 8 partners each
+PACK_PARTNERS = 8
 
 
-def twenty_partner_report() -> tuple[dict, ReportDetails]:  # type: ignore[type-arg]
-    q, partners, answers = synthetic_round(40 * PARTNERS, n_partners=PARTNERS)
+def twenty_partner_report(
+    n_partners: int = PARTNERS,
+) -> tuple[dict, ReportDetails]:  # type: ignore[type-arg]
+    q, partners, answers = synthetic_round(40 * n_partners, n_partners=n_partners)
     answers.other["what_works"] = [
         f"Comment {i}: what works for us" if i % 9 == 0 else None for i in range(len(answers))
     ]
@@ -82,3 +88,34 @@ def run() -> None:
     emit(f"pdf_floor_{PARTNERS}_partners_s", best["floor"], "s")
     emit("pdf_vs_floor_ratio", best["ours"] / best["floor"], "ratio")
     emit(f"pdf_{PARTNERS}_partners_wall_s", best["wall"], "s")
+    cached(report, details)
+    pack()
+
+
+def cached(report: dict, details: ReportDetails) -> None:  # type: ignore[type-arg]
+    """The same report asked for again (a reprint, a partner copy's partnership, a pack made
+    from rounds already downloaded): served from the cache of finished PDFs."""
+    with tempfile.TemporaryDirectory() as folder:
+        cache = PdfCache(folder)
+        render_partnership_report(report, details, cache=cache)
+        best = float("inf")
+        for _ in range(REPEAT):
+            start = time.perf_counter()
+            render_partnership_report(report, details, cache=cache)
+            best = min(best, time.perf_counter() - start)
+    emit(f"pdf_{PARTNERS}_partners_cached_s", best, "s")
+
+
+def pack() -> None:
+    """A symposium pack, laid out in one process and then in one per core (wall time: the
+    point of the workers is the wait; process start-up is included)."""
+    report, details = twenty_partner_report(PACK_PARTNERS)
+    items = [PackItem(report, details) for _ in range(PACK_REPORTS)]
+    timings = {}
+    for workers in (1, 2):
+        start = time.perf_counter()
+        symposium_pack(items, workers=workers)
+        timings[workers] = time.perf_counter() - start
+    emit(f"pack_{PACK_REPORTS}_reports_1_worker_s", timings[1], "s")
+    emit(f"pack_{PACK_REPORTS}_reports_2_workers_s", timings[2], "s")
+    emit("pack_parallel_speedup", timings[1] / timings[2], "ratio")

@@ -8,16 +8,27 @@ Flask here.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import unicodedata
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from reports.content import ReportDetails
-from reports.pdf import DOCUMENTS, render_partnership_report, render_pdf, render_template
+from reports.pdf import (
+    DOCUMENTS,
+    cache_key,
+    partnership_report_html,
+    render_pdf,
+    render_template,
+)
+from reports.pdf_cache import PdfCache
 from reports.words import format_date, words
 from survey.risks import format_share
 
@@ -65,6 +76,65 @@ class _Sink:
         return data
 
 
+def _layout(html: str, language: str, page_size: str) -> bytes:
+    # Runs in a worker process: the HTML goes in, the PDF comes out; nothing else crosses.
+    return render_pdf(html, "partnership", language, page_size=page_size)
+
+
+def _reports(
+    items: Iterable[PackItem],
+    page_size: str,
+    workers: int,
+    cache: PdfCache | None,
+) -> Iterator[tuple[PackItem, bytes]]:
+    """Each item with its PDF, in order. Layout is the slow part and uses one core: with
+    ``workers`` > 1 that many reports are laid out at once in worker processes, while the HTML
+    (and the scores, when ``items`` is lazy) are made here, a few reports ahead."""
+    with ExitStack() as stack:
+        pool: Executor | None = None
+        if workers > 1:
+            # spawn, not fork: the parent may hold database connections and threads.
+            context = multiprocessing.get_context("spawn")
+            pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
+        pending: deque[tuple[PackItem, str | None, Future[bytes] | bytes]] = deque()
+        for item in items:
+            html = partnership_report_html(item.report, item.details)
+            language = item.report["language"]
+            key, body = _cached(cache, language, page_size, html)
+            if body is None and pool is not None:
+                body = pool.submit(_layout, html, language, page_size)
+            elif body is None:
+                body = _layout(html, language, page_size)
+                if cache is not None and key is not None:
+                    cache.put(key, body)
+            pending.append((item, key, body))
+            # Hand on every finished report at the head; keep at most `workers` in the making.
+            while pending and (len(pending) > workers or not isinstance(pending[0][2], Future)):
+                yield _finished(pending.popleft(), cache)
+        while pending:
+            yield _finished(pending.popleft(), cache)
+
+
+def _cached(
+    cache: PdfCache | None, language: str, page_size: str, html: str
+) -> tuple[str | None, bytes | None]:
+    if cache is None:
+        return None, None
+    key = cache_key(cache, "partnership", language, page_size, html)
+    return key, cache.get(key)
+
+
+def _finished(
+    entry: tuple[PackItem, str | None, Future[bytes] | bytes], cache: PdfCache | None
+) -> tuple[PackItem, bytes]:
+    item, key, body = entry
+    if isinstance(body, Future):
+        body = body.result()
+        if cache is not None and key is not None:
+            cache.put(key, body)
+    return item, body
+
+
 def pack_chunks(
     items: Iterable[PackItem],
     total: int,
@@ -72,15 +142,18 @@ def pack_chunks(
     page_size: str = "letter",
     language: str | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
+    cache: PdfCache | None = None,
 ) -> Iterator[bytes]:
     """The pack's ZIP bytes, a report at a time. ``items`` may be lazy (a generator that scores
-    each round only when its turn comes); ``total`` is their number, for the progress."""
+    each round only when its turn comes); ``total`` is their number, for the progress.
+    ``workers`` reports are laid out at once (in processes of their own when more than one)."""
     sink = _Sink()
     rows: list[dict[str, Any]] = []
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
-        for position, item in enumerate(items, start=1):
+        reports = _reports(items, page_size, workers, cache)
+        for position, (item, body) in enumerate(reports, start=1):
             filename = report_filename(item.details, position)
-            body = render_partnership_report(item.report, item.details, page_size=page_size)
             archive.writestr(_entry(filename, item.details.generated_on), body)
             rows.append(_index_row(item, filename))
             if progress is not None:
@@ -92,6 +165,7 @@ def pack_chunks(
             "symposium_index",
             lang,
             page_size=page_size,
+            cache=cache,
         )
         archive.writestr(_entry(INDEX_NAME, date.today()), index)
         if progress is not None:
@@ -105,12 +179,21 @@ def symposium_pack(
     page_size: str = "letter",
     language: str | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
+    cache: PdfCache | None = None,
 ) -> bytes:
-    """The whole pack as bytes (the CLI writes it to a file)."""
+    """The whole pack as bytes."""
     chosen = list(items)
-    return b"".join(
-        pack_chunks(chosen, len(chosen), page_size=page_size, language=language, progress=progress)
+    chunks = pack_chunks(
+        chosen,
+        len(chosen),
+        page_size=page_size,
+        language=language,
+        progress=progress,
+        workers=workers,
+        cache=cache,
     )
+    return b"".join(chunks)
 
 
 def _entry(name: str, day: date) -> zipfile.ZipInfo:

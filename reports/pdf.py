@@ -25,6 +25,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reports.content import ReportDetails, report_content
+from reports.pdf_cache import PdfCache, fingerprint
 from reports.words import words
 
 REPORTS_DIR = Path(__file__).resolve().parent
@@ -152,15 +153,43 @@ def render_pdf(
     *,
     page_size: str = "letter",
     url_fetcher: URLFetcher | None = None,
+    cache: PdfCache | None = None,
 ) -> bytes:
-    """Any HTML string laid out with a document's stylesheets: the one call into WeasyPrint."""
+    """Any HTML string laid out with a document's stylesheets: the one call into WeasyPrint.
+
+    With ``cache``, a PDF made before from the same HTML, stylesheets, fonts and WeasyPrint
+    is handed back without layout (a caller's own ``url_fetcher`` bypasses the cache: it wants
+    to see what WeasyPrint fetches)."""
     _check_size(page_size)
     styles = _styles(url_fetcher)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=styles.fetcher).write_pdf(  # type: ignore[no-any-return]
-        stylesheets=styles.for_document(document, page_size, language),
-        font_config=styles.fonts,
-        pdf_variant=PDF_VARIANT,
-    )
+
+    def layout() -> bytes:
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=styles.fetcher).write_pdf(  # type: ignore[no-any-return]
+            stylesheets=styles.for_document(document, page_size, language),
+            font_config=styles.fonts,
+            pdf_variant=PDF_VARIANT,
+        )
+
+    if cache is None or url_fetcher is not None:
+        return layout()
+    return cache.get_or_render(cache_key(cache, document, language, page_size, html), layout)
+
+
+def cache_key(cache: PdfCache, document: str, language: str, page_size: str, html: str) -> str:
+    """The key under which ``cache`` keeps the PDF that ``render_pdf`` makes of these."""
+    return cache.key(_fingerprint(document), PDF_VARIANT, document, language, page_size, html)
+
+
+_FINGERPRINTS: dict[str, str] = {}
+
+
+def _fingerprint(document: str) -> str:
+    """What decides a document's PDF besides its HTML: its stylesheets and the fonts."""
+    if document not in _FINGERPRINTS:
+        files = [REPORTS_DIR / "shared.css", REPORTS_DIR / f"{DOCUMENTS[document]}.css"]
+        files += sorted((REPORTS_DIR / "fonts").glob("*.ttf"))
+        _FINGERPRINTS[document] = fingerprint(files)
+    return _FINGERPRINTS[document]
 
 
 def partnership_report_html(
@@ -178,6 +207,7 @@ def render_partnership_report(
     partner: str | None = None,
     page_size: str = "letter",
     url_fetcher: URLFetcher | None = None,
+    cache: PdfCache | None = None,
 ) -> bytes:
     """The partnership's report as PDF bytes; with ``partner``, that partner's own copy.
 
@@ -187,5 +217,10 @@ def render_partnership_report(
     _check_size(page_size)
     html = partnership_report_html(report, details, partner=partner)
     return render_pdf(
-        html, "partnership", report["language"], page_size=page_size, url_fetcher=url_fetcher
+        html,
+        "partnership",
+        report["language"],
+        page_size=page_size,
+        url_fetcher=url_fetcher,
+        cache=cache,
     )

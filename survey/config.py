@@ -67,6 +67,11 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "LANGUAGES": ("en", "fr"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Finished PDFs, keyed by their content (reports/pdf_cache.py); "" turns the cache off.
+        "PDF_CACHE_DIR": os.environ.get("PDF_CACHE_DIR", str(instance_path / "pdf-cache")),
+        "PDF_CACHE_BYTES": int(os.environ.get("PDF_CACHE_BYTES", str(256 * 1024 * 1024))),
+        # Reports of a symposium pack laid out at once, each in a process of its own.
+        "PDF_WORKERS": int(os.environ.get("PDF_WORKERS", "0") or 0) or min(os.cpu_count() or 1, 4),
         # Number of reverse proxies in front of the app (0: none); see README.
         "PROXY_FIX": int(os.environ.get("PROXY_FIX", "0") or 0),
         "PREFERRED_URL_SCHEME": "https" if production else "http",

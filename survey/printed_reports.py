@@ -8,15 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from flask import current_app
+
 from reports.content import ReportDetails
 from reports.pack import PackItem, slug
 from reports.pdf import render_partnership_report
+from reports.pdf_cache import PdfCache
 from survey.extensions import db
 from survey.models import Round
 from survey.round_scores import round_report
 
 PDF_MIMETYPE = "application/pdf"
 ZIP_MIMETYPE = "application/zip"
+
+
+def pdf_cache() -> PdfCache | None:
+    """The app's cache of finished PDFs (None when PDF_CACHE_DIR is empty)."""
+    directory = current_app.config.get("PDF_CACHE_DIR")
+    if not directory:
+        return None
+    return PdfCache(directory, current_app.config["PDF_CACHE_BYTES"])
+
+
+def pdf_workers() -> int:
+    """How many reports of a pack are laid out at once."""
+    return max(1, int(current_app.config.get("PDF_WORKERS") or 1))
 
 
 def round_details(round_: Round) -> ReportDetails:
@@ -43,7 +59,7 @@ def round_pdf(
     partner is not shown on its own: misspelt, or pooled with other small partners)."""
     report = round_report(round_, language)
     return render_partnership_report(
-        report, round_details(round_), partner=partner, page_size=page_size
+        report, round_details(round_), partner=partner, page_size=page_size, cache=pdf_cache()
     )
 
 

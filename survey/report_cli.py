@@ -279,7 +279,7 @@ def symposium_pack_command(
 ) -> None:
     """Write a ZIP of the chosen rounds' reports, with an index, showing progress."""
     from reports.pack import pack_chunks
-    from survey.printed_reports import pack_items
+    from survey.printed_reports import pack_items, pdf_cache, pdf_workers
 
     _check_out(out)
     with _app_context():
@@ -300,6 +300,8 @@ def symposium_pack_command(
                 page_size=page_size.lower(),
                 language=lang,
                 progress=progress,
+                workers=pdf_workers(),
+                cache=pdf_cache(),
             )
             body = b"".join(chunks)
     _write(out, body)

@@ -25,7 +25,9 @@ from survey.printed_reports import (
     PDF_MIMETYPE,
     ZIP_MIMETYPE,
     pack_items,
+    pdf_cache,
     pdf_filename,
+    pdf_workers,
     round_pdf,
 )
 
@@ -132,7 +134,14 @@ def symposium_pack() -> Any:
         # its own, opened when the first byte is wanted and closed after the last.
         with app.app_context():
             items = pack_items(ids, language)
-            yield from pack_chunks(items, len(ids), page_size=size, language=language)
+            yield from pack_chunks(
+                items,
+                len(ids),
+                page_size=size,
+                language=language,
+                workers=pdf_workers(),
+                cache=pdf_cache(),
+            )
 
     response = _attachment(chunks(), ZIP_MIMETYPE, "symposium-pack.zip")
     response.headers["X-Accel-Buffering"] = "no"  # let proxies pass each report on at once

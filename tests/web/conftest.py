@@ -96,6 +96,10 @@ def base_config(database_url: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "QUESTIONNAIRES_DIR": str(QUESTIONNAIRES),
         "RATELIMIT_ENABLED": False,
+        # Each test lays out its own PDFs, one at a time; tests of the cache and of parallel
+        # packs turn these on themselves.
+        "PDF_CACHE_DIR": "",
+        "PDF_WORKERS": 1,
     }
 
 
