@@ -11,6 +11,8 @@ partnership's own pages stay 404 for them (docs/decisions/0007).
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -25,46 +27,37 @@ from survey.models import (
     SymposiumSession,
 )
 
+T = TypeVar("T")
+
+
+def _owned(model: type[T], object_id: int, *path: Any) -> T:
+    """``model``'s row ``object_id`` when it belongs to the signed-in facilitator, reached by
+    joining ``path`` (the models between it and its partnership); else 404."""
+    query = select(model)
+    for step in path:
+        query = query.join(step)
+    found = db.session.execute(
+        query.where(model.id == object_id, Partnership.owner_id == current_user.id)  # type: ignore[attr-defined]
+    ).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
 
 def own_partnership(partnership_id: int) -> Partnership:
-    partnership = db.session.get(Partnership, partnership_id)
-    if partnership is None or partnership.owner_id != current_user.id:
-        abort(404)
-    return partnership
+    return _owned(Partnership, partnership_id)
 
 
 def own_round(round_id: int) -> Round:
-    round_ = db.session.execute(
-        select(Round)
-        .join(Partnership)
-        .where(Round.id == round_id, Partnership.owner_id == current_user.id)
-    ).scalar_one_or_none()
-    if round_ is None:
-        abort(404)
-    return round_
+    return _owned(Round, round_id, Partnership)
 
 
 def own_partner(partner_id: int) -> Partner:
-    partner = db.session.execute(
-        select(Partner)
-        .join(Partnership)
-        .where(Partner.id == partner_id, Partnership.owner_id == current_user.id)
-    ).scalar_one_or_none()
-    if partner is None:
-        abort(404)
-    return partner
+    return _owned(Partner, partner_id, Partnership)
 
 
 def own_invitation(invitation_id: int) -> Invitation:
-    invitation = db.session.execute(
-        select(Invitation)
-        .join(Round)
-        .join(Partnership)
-        .where(Invitation.id == invitation_id, Partnership.owner_id == current_user.id)
-    ).scalar_one_or_none()
-    if invitation is None:
-        abort(404)
-    return invitation
+    return _owned(Invitation, invitation_id, Round, Partnership)
 
 
 def own_session(session_id: int) -> SymposiumSession:
