@@ -40,8 +40,9 @@ _EVIDENCE: dict[str, dict[str, str]] = {
         "({lead}: {lead_score}).",
         "perception-gap": "On {dimension}, the lead ({lead}) scores {lead_score}; the other "
         "partners average {others} ({gap} lower).",
-        "role-mismatch": "{partner} is listed as {listed}, but most of its respondents "
-        "({count} of {total}) describe its role as {reported}.",
+        # The reported role is the most common answer, not always a majority: say "most often".
+        "role-mismatch": "{partner} is listed as {listed}, but its respondents most often "
+        "describe its role as {reported} ({count} of {total}).",
         "divergent-views": "Partners disagree on {dimension}: scores range from {min} to {max} "
         "(standard deviation {sd} across {n} partners).",
         "dominant-voice": "{partner} gives {count} of {total} responses ({share}), with "
@@ -57,8 +58,9 @@ _EVIDENCE: dict[str, dict[str, str]] = {
         "de moins que l’organisme responsable ({lead} : {lead_score}).",
         "perception-gap": "Pour « {dimension} », l’organisme responsable ({lead}) obtient "
         "{lead_score}; les autres partenaires ont une moyenne de {others} ({gap} de moins).",
-        "role-mismatch": "{partner} est inscrit comme partenaire de {listed}, mais la plupart "
-        "de ses répondants ({count} sur {total}) décrivent son rôle comme de la {reported}.",
+        "role-mismatch": "{partner} est inscrit comme partenaire de {listed}, mais ses "
+        "répondants décrivent le plus souvent son rôle comme de la {reported} ({count} sur "
+        "{total}).",
         "divergent-views": "Les partenaires divergent sur « {dimension} » : les scores vont "
         "de {min} à {max} (écart-type de {sd} entre {n} partenaires).",
         "dominant-voice": "{partner} fournit {count} des {total} réponses ({share}), "

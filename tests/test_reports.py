@@ -262,7 +262,7 @@ def test_a_partner_copy_names_that_partner_and_no_other(copy_health: bytes) -> N
     # Its flags are there; evidence that names others is replaced by a pointer.
     assert "Role mismatch" in text and "Power imbalance" in text
     assert "The evidence names other partners: see the partnership report." in text
-    assert "Health is listed as collaboration, but most of its respondents" in text
+    assert "Health is listed as collaboration, but its respondents most often" in text
 
 
 def test_a_partner_copy_of_an_unknown_partner_is_refused(report_en: dict[str, Any]) -> None:

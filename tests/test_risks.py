@@ -228,6 +228,11 @@ def test_role_mismatch_tie_below_the_listed_role_still_fires() -> None:
     report = run(Q, [partner("P", role="coordination")], roles("communication", "cooperation"))
     [flag] = flags_of(report, "role-mismatch")
     assert flag["values"]["reported"] == "cooperation"
+    # 1 of 2 is the most common answer, not "most of its respondents": the words say so.
+    assert flag["evidence"] == (
+        "P is listed as coordination, but its respondents most often describe its role as "
+        "cooperation (1 of 2)."
+    )
 
 
 @pytest.mark.parametrize(
