@@ -32,7 +32,11 @@ REPORTS_DIR = Path(__file__).resolve().parent
 BASE_URL = REPORTS_DIR.as_uri() + "/"
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 # Each document is a folder: its template and its stylesheet share a name.
-DOCUMENTS = {"partnership": "partnership/report", "symposium_index": "symposium_index/index"}
+DOCUMENTS = {
+    "partnership": "partnership/report",
+    "symposium_index": "symposium_index/index",
+    "paper_form": "paper_form/form",  # reports/paper.py
+}
 PDF_VARIANT = "pdf/ua-1"
 
 

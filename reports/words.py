@@ -120,6 +120,49 @@ WORDS: dict[str, dict[str, str]] = {
         "risk": "Signs of a partnership in name only",
         "flags_count": "Flags",
         "partners_count": "Partners",
+        # The paper questionnaire (reports/paper.py)
+        "form_heading": "Paper questionnaire",
+        "form_organisation": "Organisation",
+        "form_respondent_id": "Respondent id",
+        "form_respondent_note": "filled in by the facilitator",
+        "form_running_partner_blank": "Organisation: ______________________",
+        "form_running_respondent": "Respondent id: __________",
+        "form_how": "How to fill in this form",
+        "form_tick": "Use a pen, and tick one box for each statement, like this:",
+        "form_change": "To change an answer, fill in the wrong box completely and tick the "
+        "right one:",
+        "form_na": "If you don't know, or a statement does not apply to you, tick “{label}”.",
+        "form_multiple": "Where a question says “tick all that apply”, tick as many boxes as "
+        "you need.",
+        "form_text": "Write your answers to the open questions on the lines.",
+        "form_skip": "You may leave out any question you prefer not to answer.",
+        "form_return_to": "When you have finished, please return this form to {person}.",
+        "form_return_anyone": "When you have finished, please return this form to the person "
+        "who gave it to you.",
+        "form_return_by": "Please return it by {date}.",
+        "form_counted": "Your answers are typed in exactly as you give them and count like "
+        "answers given online. Results are reported for each organisation, never for an "
+        "individual person.",
+        "form_one_per_row": "Tick one box per row",
+        "form_tick_one": "Tick one box.",
+        "form_tick_all": "Tick all that apply.",
+        "form_thanks": "Thank you for your answers.",
+        "form_typing": "For the person typing in the answers",
+        "form_typing_rows": "Type each form as one row of the import file (“Import paper "
+        "answers” on the round's page, or survey import). Its columns are respondent, partner, "
+        "then one column per question.",
+        "form_typing_respondent": "respondent: the id written on the first page; give each "
+        "form its own.",
+        "form_typing_partner": "partner: {partner}",
+        "form_typing_partner_blank": "partner: the organisation written on the first page, "
+        "spelled exactly as the partnership lists it.",
+        "form_typing_columns": "Each question's column is the grey code beside its number. The "
+        "value to type for a ticked box is printed in grey above its column or beside it.",
+        "form_typing_multiple": "For “tick all that apply”, type the values of the ticked boxes "
+        "separated by ; (for example {example}).",
+        "form_typing_blank": "Leave the cell empty when no box is ticked, when two boxes are "
+        "ticked where one was asked for, or when the answer cannot be read.",
+        "form_instrument": "{title} ({id}, version {version})",
     },
     "fr": {
         "language_name": "français",
@@ -233,6 +276,52 @@ WORDS: dict[str, dict[str, str]] = {
         "risk": "Signes d’un partenariat de façade",
         "flags_count": "Signaux",
         "partners_count": "Partenaires",
+        # Le questionnaire sur papier (reports/paper.py)
+        "form_heading": "Questionnaire sur papier",
+        "form_organisation": "Organisme",
+        "form_respondent_id": "Numéro de répondant",
+        "form_respondent_note": "rempli par l’animateur ou l’animatrice",
+        "form_running_partner_blank": "Organisme\u00a0: ______________________",
+        "form_running_respondent": "Numéro de répondant\u00a0: __________",
+        "form_how": "Comment remplir ce formulaire",
+        "form_tick": "Utilisez un stylo et cochez une case pour chaque énoncé, comme ceci\u00a0:",
+        "form_change": "Pour changer une réponse, noircissez entièrement la mauvaise case et "
+        "cochez la bonne\u00a0:",
+        "form_na": "Si vous ne savez pas, ou si un énoncé ne s’applique pas à vous, cochez "
+        "«\u00a0{label}\u00a0».",
+        "form_multiple": "Là où une question indique «\u00a0cochez toutes les réponses qui "
+        "s’appliquent\u00a0», cochez autant de cases que nécessaire.",
+        "form_text": "Écrivez vos réponses aux questions ouvertes sur les lignes.",
+        "form_skip": "Vous pouvez laisser de côté toute question à laquelle vous préférez ne pas "
+        "répondre.",
+        "form_return_to": "Lorsque vous avez terminé, veuillez remettre ce formulaire à {person}.",
+        "form_return_anyone": "Lorsque vous avez terminé, veuillez remettre ce formulaire à la "
+        "personne qui vous l’a remis.",
+        "form_return_by": "Veuillez le remettre au plus tard le {date}.",
+        "form_counted": "Vos réponses sont saisies telles que vous les donnez et comptent comme "
+        "les réponses données en ligne. Les résultats sont présentés par organisme, jamais par "
+        "personne.",
+        "form_one_per_row": "Cochez une case par ligne",
+        "form_tick_one": "Cochez une case.",
+        "form_tick_all": "Cochez toutes les réponses qui s’appliquent.",
+        "form_thanks": "Merci de vos réponses.",
+        "form_typing": "Pour la personne qui saisit les réponses",
+        "form_typing_rows": "Saisissez chaque formulaire sur une ligne du fichier d’importation "
+        "(«\u00a0Importer des réponses sur papier\u00a0» sur la page du cycle, ou survey "
+        "import). Ses colonnes sont respondent, partner, puis une colonne par question.",
+        "form_typing_respondent": "respondent\u00a0: le numéro inscrit sur la première page; "
+        "un numéro différent pour chaque formulaire.",
+        "form_typing_partner": "partner\u00a0: {partner}",
+        "form_typing_partner_blank": "partner\u00a0: l’organisme inscrit sur la première page, "
+        "écrit exactement comme le partenariat l’inscrit.",
+        "form_typing_columns": "La colonne de chaque question est le code gris à côté de son "
+        "numéro. La valeur à saisir pour une case cochée est imprimée en gris au-dessus de sa "
+        "colonne ou à côté d’elle.",
+        "form_typing_multiple": "Pour «\u00a0cochez toutes les réponses qui s’appliquent\u00a0», "
+        "saisissez les valeurs des cases cochées séparées par ; (par exemple {example}).",
+        "form_typing_blank": "Laissez la cellule vide quand aucune case n’est cochée, quand deux "
+        "cases sont cochées là où une seule était demandée, ou quand la réponse est illisible.",
+        "form_instrument": "{title} ({id}, version {version})",
     },
 }
 

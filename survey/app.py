@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, g, request, session
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -83,6 +84,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(symposium.bp)
     app.register_blueprint(join.bp)
 
+    from survey.views import admin
+
+    app.register_blueprint(admin.bp)
+
     errors.register(app)
 
     from survey.template_helpers import register as register_template_helpers
@@ -137,6 +142,12 @@ def _security_headers(response: Any) -> Any:
     headers.setdefault("X-Frame-Options", "DENY")
     # Respondent URLs carry tokens: never send them to another site.
     headers.setdefault("Referrer-Policy", "no-referrer")
-    if getattr(g, "no_store", False):
+    # Respondents' and joiners' URLs carry tokens and answers; by blueprint as well as by the
+    # views' flag, so that a refusal before the views' hooks run (CSRF, NUL) is covered too.
+    if getattr(g, "no_store", False) or request.blueprint in ("respond", "join"):
+        headers["Cache-Control"] = "no-store"
+    elif "Cache-Control" not in headers and current_user.is_authenticated:
+        # A signed-in facilitator's pages show partnerships' answers and names: never keep
+        # them in a browser's or a proxy's cache. (Static assets set their own header.)
         headers["Cache-Control"] = "no-store"
     return response

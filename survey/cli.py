@@ -222,7 +222,12 @@ def import_command(round_id: int, file: Path) -> None:
 
 
 # Printed reports live in their own module; it uses reports_input_errors from above.
-from survey.report_cli import report_command, symposium_pack_command  # noqa: E402
+from survey.report_cli import (  # noqa: E402
+    paper_form_command,
+    report_command,
+    symposium_pack_command,
+)
 
 cli.add_command(report_command)
+cli.add_command(paper_form_command)
 cli.add_command(symposium_pack_command)

@@ -55,6 +55,10 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         ),
         # A partner may leave a page open over lunch; the token lives as long as the session.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        # Flask-WTF's HTTPS check wants a Referer header, which browsers never send under our
+        # "Referrer-Policy: no-referrer": it would refuse every form in production. The token
+        # (bound to a Secure, SameSite=Lax session cookie) is the protection.
+        "WTF_CSRF_SSL_STRICT": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -66,6 +70,9 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": ("en", "fr"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis down must not take sign-in and every partner's link down with it: count in
+        # each worker's memory until it is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         # Finished PDFs, keyed by their content (reports/pdf_cache.py); "" turns the cache off.
         "PDF_CACHE_DIR": os.environ.get("PDF_CACHE_DIR", str(instance_path / "pdf-cache")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -31,6 +33,17 @@ from survey.models import ROUND_STATUSES
 from survey.questionnaire import ROLE_CONTINUUM
 
 
+class CountField(IntegerField):
+    """A whole number of a dozen digits at most. WTForms' NumberRange calls math.isnan, which
+    overflows on a number past 10**308: typed into a form, that was a 500, not an error."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and isinstance(valuelist[0], str) and len(valuelist[0].strip()) > 12:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
@@ -40,7 +53,7 @@ class LoginForm(FlaskForm):
 class PartnershipForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    min_group_size = IntegerField(
+    min_group_size = CountField(
         _l("Minimum respondents before a partner is shown on its own"),
         default=1,
         validators=[InputRequired(), NumberRange(min=1, max=50)],
@@ -65,7 +78,7 @@ class PartnerForm(FlaskForm):
         + [SelectChoice(r, ROLE_LABELS[r]) for r in ROLE_CONTINUUM],
         default="",
     )
-    invited = IntegerField(
+    invited = CountField(
         _l("People invited"), validators=[Optional(), NumberRange(min=0, max=10000)]
     )
 
@@ -159,3 +172,22 @@ class JoinForm(FlaskForm):
 
 class JoinPartnerForm(FlaskForm):
     partner = RadioField(_l("Your organisation"), validators=[InputRequired()])
+
+
+# -- facilitator accounts (admins only) ---------------------------------------------------
+
+
+class FacilitatorForm(FlaskForm):
+    """A new facilitator account; the app makes its temporary password."""
+
+    email = EmailField(
+        _l("Email"),
+        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
+        validators=[
+            InputRequired(),
+            Length(max=254),
+            Regexp(r"^[^@\s\x00]+@[^@\s\x00]+$", message=_l("Enter an email address.")),
+        ],
+    )
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    is_admin = BooleanField(_l("Administrator: can manage facilitator accounts"))

@@ -1,4 +1,5 @@
-"""``survey report`` and ``survey symposium-pack``: printed reports from the command line.
+"""``survey report``, ``survey symposium-pack`` and ``survey paper-form``: printed reports and
+paper questionnaires from the command line.
 
 ``survey report`` has two sources, exactly one per call: ``--round ID`` reads a round from the
 database (it loads the app only then), and ``--questionnaire/--partners/--responses`` reads
@@ -306,3 +307,97 @@ def symposium_pack_command(
             body = b"".join(chunks)
     _write(out, body)
     click.echo(f"Wrote {out}: {total} report(s) and an index ({len(body) // 1024} KB).")
+
+
+@click.command("paper-form")
+@click.option("--round", "round_id", type=int, help="A round in the database (its id).")
+@click.option(
+    "--questionnaire",
+    "-q",
+    "questionnaire_path",
+    type=click.Path(path_type=Path),
+    help="No round: print this instrument (YAML) as it is.",
+)
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The PDF file to write.",
+)
+@click.option("--lang", default=None, help="en or fr (default: the instrument's first language).")
+@click.option(
+    "--partner",
+    "partner",
+    default=None,
+    help="Print this partner's name on the form (default: a line to write it on).",
+)
+@click.option("--size", "page_size", type=SIZES, default="letter", show_default=True)
+@click.option(
+    "--name", "partnership_name", default="", help="--questionnaire only: the partnership's name."
+)
+@click.option("--round-name", default="", help="--questionnaire only: the round's name.")
+@reports_input_errors(exit_code=2)
+def paper_form_command(
+    round_id: int | None,
+    questionnaire_path: Path | None,
+    out: Path,
+    lang: str | None,
+    partner: str | None,
+    page_size: str,
+    partnership_name: str,
+    round_name: str,
+) -> None:
+    """Write a printable questionnaire (PDF) with boxes to tick: a round's, or an instrument's."""
+    if (round_id is None) == (questionnaire_path is None):
+        raise InputError(
+            [
+                Problem(
+                    "survey paper-form",
+                    "both --round and --questionnaire" if round_id else "no input",
+                    "give --round ID for a round in the database, or --questionnaire FILE",
+                )
+            ]
+        )
+    if round_id is not None and (partnership_name or round_name):
+        raise InputError(
+            [
+                Problem(
+                    "--name" if partnership_name else "--round-name",
+                    "given with --round",
+                    "the round's own names are printed; leave it out",
+                )
+            ]
+        )
+    _check_out(out)
+    page_size = page_size.lower()
+    if round_id is not None:
+        from survey.printed_forms import round_form_pdf
+
+        with _app_context():
+            round_ = _round(round_id)
+            _check_language(lang, round_.instrument_yaml)
+            if partner is not None:
+                _check_partner(partner, [p.name for p in round_.partnership.partners])
+            body = round_form_pdf(round_, lang, partner=partner, page_size=page_size)
+    else:
+        from reports.paper import FormDetails, render_paper_form
+        from survey.questionnaire import load_questionnaire
+
+        questionnaire = load_questionnaire(questionnaire_path)  # type: ignore[arg-type]
+        _check_language(lang, questionnaire.source_text)
+        details = FormDetails(partnership=partnership_name, partner=partner or "", round=round_name)
+        body = render_paper_form(
+            questionnaire, lang or questionnaire.default_language, details, page_size=page_size
+        )
+    _write(out, body)
+    click.echo(f"Wrote {out} ({len(body) // 1024} KB).")
+
+
+def _check_partner(partner: str, names: list[str]) -> None:
+    if partner not in names:
+        hint = f"use one of: {', '.join(names)}" if names else "the partnership has no partners"
+        raise InputError(
+            [Problem("--partner", f"no partner named '{partner}' in the partnership", hint)]
+        )

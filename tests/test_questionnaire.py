@@ -8,6 +8,7 @@ message, and that a fix hint follows the ``—``.
 from __future__ import annotations
 
 import hashlib
+import time
 
 import pytest
 from core_helpers import INVALID, TINY
@@ -302,6 +303,27 @@ def test_file_over_one_megabyte_is_refused(tmp_path) -> None:
     [p] = caught.value.problems
     assert p.line is None  # a whole-file problem
     assert f"file is {size:,} bytes, over the 1,000,000-byte limit" in p.message
+    assert p.hint
+
+
+@pytest.mark.parametrize("shape", ["comments", "one long string", "many keys"])
+def test_ten_megabyte_file_is_refused_quickly_without_parsing(tmp_path, shape) -> None:
+    """A 10 MB instrument (a pasted export, an attack) is refused on its size, before the
+    YAML parser spends time or memory on it."""
+    ten_mb = 10 * 1024 * 1024
+    text = {
+        "comments": "# " + "x" * 98 + "\n",
+        "one long string": 'intro: "' + "x" * 1000,
+        "many keys": "k0000000: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]\n",
+    }[shape]
+    path = tmp_path / "ten.yaml"
+    path.write_text(text * (ten_mb // len(text) + 1), "utf-8")
+    started = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        load_questionnaire(path)
+    assert time.perf_counter() - started < 2.0
+    [p] = caught.value.problems
+    assert "over the 1,000,000-byte limit" in p.message
     assert p.hint
 
 

@@ -2,7 +2,9 @@
 // and keeps the response progress up to date without reloading the page.
 (function () {
   "use strict";
-  var CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+  // No mode bar: each chart is one image (role="img") with a text alternative and a table of its
+  // numbers, and an image must hold no buttons (WCAG 4.1.2; axe's nested-interactive rule).
+  var CONFIG = { displaylogo: false, responsive: true, displayModeBar: false };
 
   function draw(element) {
     var source = document.getElementById(element.getAttribute("data-figure"));

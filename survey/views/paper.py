@@ -1,7 +1,9 @@
-"""Paper mode: a facilitator imports answers typed in from paper forms into one of their rounds.
+"""Paper mode: a facilitator prints paper questionnaires for one of their rounds, and imports
+the answers typed in from them.
 
 Thin, like every facilitator view: the round through survey.access (404 for anyone else's),
-the file through survey.paper_import (every row checked, all stored or none), then a redirect.
+the form through survey.printed_forms (the round's pinned instrument, as a PDF), the file
+through survey.paper_import (every row checked, all stored or none), then a redirect.
 """
 
 from __future__ import annotations
@@ -10,16 +12,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from survey.access import own_round
+from survey.access import own_partner, own_round
 from survey.exports import CSV_MIMETYPE, Table, safe_filename, to_csv
 from survey.forms import PaperImportForm
 from survey.models import Partner, Round
 from survey.paper_import import import_paper
+from survey.printed_forms import form_filename, form_language, round_form_pdf
+from survey.printed_reports import PDF_MIMETYPE
 from survey.problems import InputError, Problem
 from survey.questionnaire import Questionnaire
 from survey.round_scores import questionnaire_of
@@ -128,3 +132,47 @@ def template(round_id: int) -> Response:
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# -- printable questionnaires ---------------------------------------------------------------
+
+PAGE_SIZES = ("letter", "a4")
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+
+
+@bp.app_template_global()
+def paper_form_languages(round_: Round) -> list[tuple[str, str]]:
+    """The languages a round's paper form can be printed in, as (code, name) pairs."""
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in questionnaire_of(round_).languages]
+
+
+def _form_response(round_: Round, partner: Partner | None) -> Response:
+    """The form as a download: ``?lang=`` among the instrument's languages (else its first),
+    ``?size=letter|a4`` (else letter)."""
+    language = form_language(questionnaire_of(round_), request.args.get("lang"))
+    size = (request.args.get("size") or "letter").lower()
+    size = size if size in PAGE_SIZES else "letter"
+    name = partner.name if partner else None
+    body = round_form_pdf(round_, language, partner=name, page_size=size)
+    response = Response(body, mimetype=PDF_MIMETYPE)
+    response.headers.set(
+        "Content-Disposition", "attachment", filename=form_filename(round_, language, name)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/rounds/<int:round_id>/paper-form.pdf")
+def blank_form(round_id: int) -> Response:
+    """A printable questionnaire for the round, with a line for the respondent's organisation."""
+    return _form_response(own_round(round_id), None)
+
+
+@bp.get("/rounds/<int:round_id>/partners/<int:partner_id>/paper-form.pdf")
+def partner_form(round_id: int, partner_id: int) -> Response:
+    """A printable questionnaire for the round with the partner's name printed on it."""
+    round_ = own_round(round_id)
+    partner = own_partner(partner_id)
+    if partner.partnership_id != round_.partnership_id:
+        abort(404)
+    return _form_response(round_, partner)

@@ -8,6 +8,7 @@ tabs or a double click leave one consistent response.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import (
@@ -23,6 +24,7 @@ from flask import (
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from survey.extensions import db, limiter
 from survey.forms import ConfirmForm
@@ -33,6 +35,8 @@ from survey.round_scores import questionnaire_of
 
 bp = Blueprint("respond", __name__)
 
+ANSWER = Answer.__table__
+RESPONSE = Response.__table__
 RESUME_KEY = "responses"  # the resume tokens this browser holds, by invitation token
 
 
@@ -53,7 +57,10 @@ def _invitation(token: str) -> Invitation:
 
 
 def _response(resume: str) -> tuple[Response, Questionnaire]:
-    response = db.session.scalar(select(Response).where(Response.resume_token == resume))
+    # Every step needs the round too (its instrument, whether it is open): one query, not two.
+    response = db.session.scalar(
+        select(Response).options(joinedload(Response.round)).where(Response.resume_token == resume)
+    )
     if response is None or response.source != "web":
         abort(404)
     g.lang = response.language
@@ -94,6 +101,11 @@ def _not_found(response: Any) -> bool:
 
 def _token_key() -> str:
     return f"token:{(request.view_args or {}).get('token', '')}"
+
+
+# Resume links are guarded like invitation links: failed look-ups only, per address, counted
+# together across every page that takes one (a room's valid links are never slowed down).
+_resume_guessing = limiter.shared_limit("30 per minute", scope="resume", deduct_when=_not_found)
 
 
 # Only failed look-ups count against an address: a symposium room of 250 people shares one
@@ -171,6 +183,7 @@ def _page_context(response: Response, q: Questionnaire, number: int) -> dict[str
 
 
 @bp.get("/s/<resume>")
+@_resume_guessing
 def resume(resume: str):  # type: ignore[no-untyped-def]
     response, q = _response(resume)
     if response.submitted_at is not None:
@@ -183,19 +196,20 @@ def resume(resume: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/s/<resume>/<int:number>", methods=["GET", "POST"])
+@_resume_guessing
 def page(resume: str, number: int):  # type: ignore[no-untyped-def]
     response, q = _response(resume)
     if not 1 <= number <= len(q.sections):
         abort(404)
     context = _page_context(response, q, number)
     section = context["section"]
-    stored = _stored(response)
     if request.method == "GET" or context["locked"]:
-        form = page_form(q, section, response.language, stored)
+        form = page_form(q, section, response.language, _stored(response))
         status = 409 if request.method == "POST" else 200
         return render_template("respond/page.html", form=form, **context), status
 
-    form = page_form(q, section, response.language, stored, formdata=request.form)
+    # A save is built from what was posted alone: the stored answers are not read.
+    form = page_form(q, section, response.language, {}, formdata=request.form)
     valid = form.validate()
     action = request.form.get("action", "next")
     saved = _save_page(response, answers_from_form(form, section))
@@ -213,11 +227,15 @@ def page(resume: str, number: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("respond.review", resume=resume))
 
 
-def _upsert(rows: list[dict[str, Any]]) -> Any:
-    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Answer).values(rows)
+@cache
+def _upsert(dialect: str) -> Any:
+    """Insert or replace answers (one row per question, decision 0003), run with the rows as
+    parameters: compiled once per process, where building and compiling a multi-row VALUES
+    clause for every save took about a third of a save's time (docs/performance.md)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(ANSWER)
     return statement.on_conflict_do_update(
-        index_elements=[Answer.response_id, Answer.question_id],
+        index_elements=[ANSWER.c.response_id, ANSWER.c.question_id],
         set_={"value": statement.excluded.value},
     )
 
@@ -225,9 +243,10 @@ def _upsert(rows: list[dict[str, Any]]) -> Any:
 def _save_page(response: Response, values: dict[str, str | None]) -> bool:
     """Store one page's answers in one transaction; False if the response is already submitted."""
     # Taking the row's write lock first orders this save against a submit in another tab.
+    # Core statements, like the upsert: the ORM has nothing to keep in step here.
     touched = db.session.execute(
-        update(Response)
-        .where(Response.id == response.id, Response.submitted_at.is_(None))
+        update(RESPONSE)
+        .where(RESPONSE.c.id == response.id, RESPONSE.c.submitted_at.is_(None))
         .values(updated_at=utcnow())
     ).rowcount
     if not touched:
@@ -240,7 +259,7 @@ def _save_page(response: Response, values: dict[str, str | None]) -> bool:
     ]
     cleared = [qid for qid, value in values.items() if value is None]
     if rows:
-        db.session.execute(_upsert(rows))
+        db.session.execute(_upsert(db.engine.dialect.name), rows)
     if cleared:
         db.session.execute(
             delete(Answer).where(Answer.response_id == response.id, Answer.question_id.in_(cleared))
@@ -250,12 +269,14 @@ def _save_page(response: Response, values: dict[str, str | None]) -> bool:
 
 
 @bp.get("/s/<resume>/saved")
+@_resume_guessing
 def saved(resume: str):  # type: ignore[no-untyped-def]
     response, q = _response(resume)
     return render_template("respond/saved.html", response=response, q=q, lang=response.language)
 
 
 @bp.get("/s/<resume>/language/<lang>")
+@_resume_guessing
 def switch_language(resume: str, lang: str):  # type: ignore[no-untyped-def]
     response, q = _response(resume)
     if lang not in q.languages:
@@ -286,6 +307,7 @@ def _missing(q: Questionnaire, stored: dict[str, str]) -> list[tuple[int, Any]]:
 
 
 @bp.get("/s/<resume>/review")
+@_resume_guessing
 def review(resume: str):  # type: ignore[no-untyped-def]
     response, q = _response(resume)
     stored = _stored(response)
@@ -303,6 +325,7 @@ def review(resume: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/s/<resume>/submit")
+@_resume_guessing
 def submit(resume: str):  # type: ignore[no-untyped-def]
     response, q = _response(resume)
     form = ConfirmForm()
@@ -326,6 +349,7 @@ def submit(resume: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/s/<resume>/done")
+@_resume_guessing
 def done(resume: str):  # type: ignore[no-untyped-def]
     response, q = _response(resume)
     if response.submitted_at is None:

@@ -27,6 +27,7 @@ from werkzeug.security import generate_password_hash
 from survey import create_app
 from survey.extensions import db
 
+from .access_policy import scene  # noqa: F401  (the security tests' fixture)
 from .helpers import (
     INSTRUMENT,
     QUESTIONNAIRES,

@@ -28,7 +28,9 @@ from .routes import OWNED_ID_ARGS, Route, missing_args, routes, unknown_arg_mess
 
 # Other (non-id) arguments an owned route may carry, with a value valid for any object.
 # Add a line when a facilitator route gains a new kind of argument.
-OTHER_ARGS: dict[str, str] = {}
+# facilitator_id: an account (A's own, the first made); those routes are the admin's, a 404
+# for B like everything else of A's (docs/decisions/0011).
+OTHER_ARGS: dict[str, int | str] = {"facilitator_id": 1}
 
 # Form fields that would make most facilitator forms valid: a view that forgot its ownership
 # check would then save, not just re-render the form.

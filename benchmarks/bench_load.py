@@ -1,0 +1,402 @@
+"""A symposium room at once: 250 respondents through the whole questionnaire, over real HTTP to
+the app under gunicorn, on SQLite (WAL) and, when ``TEST_DATABASE_URL`` is set, on PostgreSQL.
+
+Runs, each on a fresh database and a fresh server (``benchmarks/gunicorn_bench.py``):
+
+- stress: no think time; the latency of page saves (POST to acknowledgement), their
+  throughput, errors, and answers lost (acknowledged answers that are not in the database);
+- bare: the same journeys against ``benchmarks/bare_app.py`` (the same SQL, nothing else),
+  for ``submit_vs_bare_ratio``, the app's saves per second over the bare app's;
+- think: the same with 0.2-1 s of think time before each POST, as people read and answer;
+- fault: the stress run with one gunicorn worker SIGKILLed when half of the pages are saved;
+  clients send a request again on connection errors and 5xx (every step is idempotent), and
+  the database is then checked: no acknowledged answer lost, no page half-stored, every
+  submitted response complete.
+
+The load generator is one asyncio process (``benchmarks/load_client.py``), separate from the
+server's; its own CPU use is reported as ``load_client_cpu_pct`` (percent of one core).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from benchmarks.load_client import Page, Tally, run_respondents
+from benchmarks.timing import emit
+from survey import create_app
+from survey.extensions import db
+from survey.instruments import available
+from survey.models import Answer, Facilitator, Invitation, Partner, Partnership, Response, Round
+from survey.questionnaire import Questionnaire
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONNAIRES = ROOT / "questionnaires"
+GUNICORN_CONF = Path(__file__).resolve().parent / "gunicorn_bench.py"
+APPS = {"app": "survey:create_app()", "bare": "benchmarks.bare_app:create_app()"}
+RESPONDENTS = int(os.environ.get("BENCH_LOAD_RESPONDENTS", "250"))
+PARTNERS = 10
+WARM_UP = 8  # respondents through every worker before the clock starts (templates, instrument)
+THINK_S = (0.2, 1.0)
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def instrument() -> Questionnaire:
+    found = next(f for f in available(QUESTIONNAIRES) if f.filename == "partnership-health.yaml")
+    assert found.questionnaire is not None
+    return found.questionnaire
+
+
+def pages_of(q: Questionnaire) -> list[Page]:
+    """What a respondent may answer on each page: option values, or [] for free text."""
+    pages = []
+    for section in q.sections:
+        questions = []
+        for question in section.questions:
+            choices = [str(option.value) for option in q.options_of(question)]
+            if choices and q.na_of(question) is not None:
+                choices.append("na")
+            questions.append((question.id, choices))
+        pages.append(Page(questions))
+    return pages
+
+
+# -- databases and servers ------------------------------------------------------------------
+
+
+@contextmanager
+def database(backend: str) -> Iterator[str]:
+    """A fresh, empty database (a SQLite file, or a PostgreSQL database of our own)."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/load.db"
+        return
+    base = make_url(os.environ["TEST_DATABASE_URL"]).set(drivername="postgresql+psycopg")
+    name = f"bench_load_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def prepare(url: str, q: Questionnaire) -> list[str]:
+    """The schema and an open round with one invitation per partner; their tokens."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-load",
+            "RATELIMIT_ENABLED": False,
+            "PDF_CACHE_DIR": "",
+            "QUESTIONNAIRES_DIR": str(QUESTIONNAIRES),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        user = Facilitator(email="load@example.org", password_hash="-")
+        db.session.add(user)
+        db.session.flush()
+        partnership = Partnership(owner_id=user.id, name="Symposium")
+        db.session.add(partnership)
+        db.session.flush()
+        partners = [
+            Partner(partnership_id=partnership.id, name=f"Partner {i}", lead=i == 0, position=i)
+            for i in range(PARTNERS)
+        ]
+        round_ = Round(
+            partnership_id=partnership.id,
+            name="Load",
+            status="open",
+            **Round.pinned_instrument("partnership-health.yaml", q),
+        )
+        db.session.add_all([*partners, round_])
+        db.session.flush()
+        invitations = [Invitation(round_id=round_.id, partner_id=p.id) for p in partners]
+        db.session.add_all(invitations)
+        db.session.commit()
+        tokens = [invitation.token for invitation in invitations]
+        db.session.remove()
+        db.engine.dispose()
+    return tokens
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    ready_dir: Path
+
+    def worker_pids(self) -> list[int]:
+        return [int(p.name) for p in self.ready_dir.iterdir() if Path(f"/proc/{p.name}").exists()]
+
+    def cpu_s(self) -> dict[int, float]:
+        """CPU seconds used so far by each live worker (user and system)."""
+        used = {}
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            used[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return used
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(app: str, url: str) -> Iterator[Server]:
+    """Gunicorn with the benchmark's configuration, once every worker is ready; stopped after."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as ready:
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-load",
+            "PDF_CACHE_DIR": "",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "BENCH_BIND": f"127.0.0.1:{port}",
+            "BENCH_READY_DIR": ready,
+            "BENCH_WORKERS": str(WORKERS),
+        }
+        command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), APPS[app]]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        server = Server(process, port, Path(ready))
+        try:
+            deadline = time.monotonic() + 90
+            while len(server.worker_pids()) < WORKERS or not _healthy(port):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn for {app} did not start")
+                time.sleep(0.1)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            try:  # any worker left behind by the master
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as reply:
+            return bool(reply.status == 200)
+    except OSError:
+        return False
+
+
+# -- one run ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    tally: Tally
+    wall_s: float
+    client_cpu_s: float
+    server_cpu_s: float
+    lost: int
+    half_written: int
+    orphans: int
+    acknowledged: int
+
+    def percentile_ms(self, share: float) -> float:
+        ordered = sorted(self.tally.save_latencies)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
+
+    @property
+    def saves_per_s(self) -> float:
+        return self.tally.saves / self.wall_s
+
+    @property
+    def server_ms_per_journey(self) -> float:
+        """The workers' CPU time per respondent: steadier than latency on a shared machine."""
+        return 1000 * self.server_cpu_s / max(1, len(self.tally.submitted))
+
+
+def run_once(
+    backend: str,
+    app: str,
+    q: Questionnaire,
+    *,
+    think: tuple[float, float] | None = None,
+    kill_worker: bool = False,
+) -> Run:
+    pages = pages_of(q)
+    with database(backend) as url:
+        tokens = prepare(url, q)
+        with serving(app, url) as server:
+            warm = asyncio.run(run_respondents(server.port, tokens, pages, WARM_UP, journey=app))
+            tally = Tally()
+
+            async def burst() -> None:
+                killer = asyncio.create_task(_kill_a_worker(server, tally)) if kill_worker else None
+                await run_respondents(
+                    server.port,
+                    tokens,
+                    pages,
+                    RESPONDENTS,
+                    journey=app,
+                    think=think,
+                    first_person=WARM_UP,
+                    tally=tally,
+                )
+                if killer is not None:
+                    await killer
+
+            server_cpu = server.cpu_s()
+            cpu, start = time.process_time(), time.perf_counter()
+            asyncio.run(burst())
+            wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+            server_cpu_s = sum(
+                used - server_cpu.get(pid, 0.0) for pid, used in server.cpu_s().items()
+            )
+        lost, half_written, orphans, acknowledged = verify(url, q, [warm, tally])
+    if tally.error_kinds:
+        print(f"# {backend} {app}: errors {tally.error_kinds}", flush=True)
+    return Run(tally, wall, cpu, server_cpu_s, lost, half_written, orphans, acknowledged)
+
+
+async def _kill_a_worker(server: Server, tally: Tally) -> None:
+    half = RESPONDENTS * 8 // 2
+    while tally.saves < half:
+        await asyncio.sleep(0.01)
+    victim = server.worker_pids()[0]
+    os.kill(victim, signal.SIGKILL)
+    print(f"# SIGKILL worker {victim} after {tally.saves} saves", flush=True)
+
+
+def verify(url: str, q: Questionnaire, tallies: list[Tally]) -> tuple[int, int, int, int]:
+    """(answers lost, half-written pages or responses, orphan responses, answers acknowledged).
+
+    Lost: an acknowledged answer missing from the database or different there. Half-written:
+    a page with some of its required answers stored but not all (a save is one transaction),
+    or a submitted response without all its required answers. Orphans: responses with no
+    answer that no client knows of (a start whose reply was lost, then sent again).
+    """
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        responses = {
+            row.resume_token: (row.id, row.submitted_at is not None)
+            for row in conn.execute(
+                select(Response.resume_token, Response.id, Response.submitted_at)
+            )
+        }
+        stored: dict[int, dict[str, str]] = {}
+        for row in conn.execute(select(Answer.response_id, Answer.question_id, Answer.value)):
+            stored.setdefault(row.response_id, {})[row.question_id] = row.value
+    engine.dispose()
+    acknowledged: dict[str, dict[str, str]] = {}
+    submitted: set[str] = set()
+    for tally in tallies:
+        acknowledged.update(tally.acknowledged)
+        submitted |= tally.submitted
+    lost = 0
+    for resume, answers in acknowledged.items():
+        in_db = stored.get(responses[resume][0], {}) if resume in responses else {}
+        lost += sum(1 for qid, value in answers.items() if in_db.get(qid) != value)
+    required = [[qu.id for qu in s.questions if qu.required] for s in q.sections]
+    half_written = 0
+    for resume, (response_id, is_submitted) in responses.items():
+        answers = stored.get(response_id, {})
+        counts = [sum(1 for qid in page if qid in answers) for page in required]
+        half_written += sum(1 for n, page in zip(counts, required, strict=True) if 0 < n < len(page))
+        if is_submitted and sum(counts) < sum(map(len, required)):
+            half_written += 1
+        if resume in submitted and not is_submitted:
+            lost += 1  # an acknowledged submission that did not stick
+    orphans = sum(
+        1 for resume, (rid, _) in responses.items() if resume not in acknowledged and rid not in stored
+    )
+    return lost, half_written, orphans, sum(map(len, acknowledged.values()))
+
+
+# -- the benchmark ------------------------------------------------------------------------------
+
+
+def _emit_latency(prefix: str, run: Run) -> None:
+    emit(f"{prefix}_p50_ms", run.percentile_ms(0.50), "ms")
+    emit(f"{prefix}_p95_ms", run.percentile_ms(0.95), "ms")
+    emit(f"{prefix}_p99_ms", run.percentile_ms(0.99), "ms")
+
+
+def _emit_integrity(prefix: str, run: Run) -> None:
+    emit(f"{prefix}_errors", run.tally.errors, "count")
+    emit(f"{prefix}_failed_journeys", run.tally.failed_journeys, "count")
+    emit(f"{prefix}_answers_lost", run.lost, "count")
+    emit(f"{prefix}_half_written", run.half_written, "count")
+
+
+def run_backend(backend: str, q: Questionnaire) -> None:
+    stress = run_once(backend, "app", q)
+    bare = run_once(backend, "bare", q)
+    ratio = stress.saves_per_s / bare.saves_per_s
+    if backend == "sqlite":  # the headline figures
+        _emit_latency("submit", stress)
+        emit("submit_saves_per_s", stress.saves_per_s, "saves/s")
+        emit("submit_errors", stress.tally.errors, "count")
+        emit("answers_lost", stress.lost, "count")
+        emit("submit_half_written", stress.half_written, "count")
+        emit("submit_failed_journeys", stress.tally.failed_journeys, "count")
+        emit("bare_saves_per_s", bare.saves_per_s, "saves/s")
+        emit("bare_p99_ms", bare.percentile_ms(0.99), "ms")
+        emit("submit_vs_bare_ratio", ratio, "ratio")
+        emit("load_client_cpu_pct", 100 * stress.client_cpu_s / stress.wall_s, "%")
+        emit("load_client_us_per_request", 1e6 * stress.client_cpu_s / stress.tally.requests, "us")
+    else:
+        _emit_latency(f"stress_{backend}", stress)
+        emit(f"stress_{backend}_saves_per_s", stress.saves_per_s, "saves/s")
+        emit(f"stress_{backend}_errors", stress.tally.errors, "count")
+        emit(f"stress_{backend}_answers_lost", stress.lost, "count")
+        emit(f"bare_{backend}_saves_per_s", bare.saves_per_s, "saves/s")
+        emit(f"stress_{backend}_vs_bare_ratio", ratio, "ratio")
+    think = run_once(backend, "app", q, think=THINK_S)
+    _emit_latency(f"think_{backend}", think)
+    emit(f"think_{backend}_saves_per_s", think.saves_per_s, "saves/s")
+    _emit_integrity(f"think_{backend}", think)
+    fault = run_once(backend, "app", q, kill_worker=True)
+    prefix = "fault" if backend == "sqlite" else f"fault_{backend}"
+    _emit_latency(prefix, fault)
+    _emit_integrity(prefix, fault)
+    emit(f"{prefix}_orphan_responses", fault.orphans, "count")
+    emit(f"{prefix}_answers_acknowledged", fault.acknowledged, "count")
+
+
+def run() -> None:
+    q = instrument()
+    print(f"# load: {RESPONDENTS} respondents at once, gunicorn -w {WORKERS} (sync)", flush=True)
+    run_backend("sqlite", q)
+    if os.environ.get("TEST_DATABASE_URL"):
+        run_backend("postgres", q)
+    else:
+        print("# load on PostgreSQL skipped: set TEST_DATABASE_URL", flush=True)
