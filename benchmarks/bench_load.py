@@ -30,7 +30,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,6 +150,23 @@ class Server:
     def worker_pids(self) -> list[int]:
         return [int(p.name) for p in self.ready_dir.iterdir() if Path(f"/proc/{p.name}").exists()]
 
+    def busy_worker(self) -> int | None:
+        """A worker holding a client's connection, that is, in the middle of a request."""
+        port = f":{self.port:04X}"
+        connections = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(port) and fields[3] == "01":  # 01: established
+                connections.add(f"socket:[{fields[9]}]")
+        for pid in self.worker_pids():
+            try:
+                links = {os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()}
+            except OSError:
+                continue
+            if links & connections:
+                return pid
+        return None
+
     def cpu_s(self) -> dict[int, float]:
         """CPU seconds used so far by each live worker (user and system)."""
         used = {}
@@ -227,6 +244,7 @@ class Run:
     half_written: int
     orphans: int
     acknowledged: int
+    kills: int
 
     def percentile_ms(self, share: float) -> float:
         ordered = sorted(self.tally.save_latencies)
@@ -258,9 +276,12 @@ def run_once(
         with serving(app, url) as server:
             warm = asyncio.run(run_respondents(server.port, tokens, pages, WARM_UP, journey=app))
             tally = Tally()
+            kills: list[int] = []
 
             async def burst() -> None:
-                killer = asyncio.create_task(_kill_a_worker(server, tally)) if kill_worker else None
+                killer = (
+                    asyncio.create_task(_kill_workers(server, tally, kills)) if kill_worker else None
+                )
                 await run_respondents(
                     server.port,
                     tokens,
@@ -271,8 +292,10 @@ def run_once(
                     first_person=WARM_UP,
                     tally=tally,
                 )
-                if killer is not None:
-                    await killer
+                if killer is not None:  # the burst may end first, when it is small
+                    killer.cancel()
+                    with suppress(asyncio.CancelledError):
+                        await killer
 
             server_cpu = server.cpu_s()
             cpu, start = time.process_time(), time.perf_counter()
@@ -282,18 +305,28 @@ def run_once(
                 used - server_cpu.get(pid, 0.0) for pid, used in server.cpu_s().items()
             )
         lost, half_written, orphans, acknowledged = verify(url, q, [warm, tally])
+    if kills:
+        print(f"# {backend} {app}: SIGKILLed {len(kills)} worker(s) mid-burst", flush=True)
     if tally.error_kinds:
         print(f"# {backend} {app}: errors {tally.error_kinds}", flush=True)
-    return Run(tally, wall, cpu, server_cpu_s, lost, half_written, orphans, acknowledged)
+    return Run(tally, wall, cpu, server_cpu_s, lost, half_written, orphans, acknowledged, len(kills))
 
 
-async def _kill_a_worker(server: Server, tally: Tally) -> None:
-    half = RESPONDENTS * 8 // 2
-    while tally.saves < half:
+async def _kill_workers(server: Server, tally: Tally, kills: list[int]) -> None:
+    """Half-way through the pages, SIGKILL a worker while it serves a request; again (at most
+    five times) until a client has seen a request cut off, since a worker may be killed just
+    after its reply left, which no client notices."""
+    while tally.saves < RESPONDENTS * 8 // 2:
         await asyncio.sleep(0.01)
-    victim = server.worker_pids()[0]
-    os.kill(victim, signal.SIGKILL)
-    print(f"# SIGKILL worker {victim} after {tally.saves} saves", flush=True)
+    errors = tally.errors
+    while tally.errors == errors and len(kills) < 5:
+        victim = server.busy_worker()
+        if victim is None:
+            await asyncio.sleep(0.001)
+            continue
+        os.kill(victim, signal.SIGKILL)
+        kills.append(victim)
+        await asyncio.sleep(0.3)
 
 
 def verify(url: str, q: Questionnaire, tallies: list[Tally]) -> tuple[int, int, int, int]:
@@ -361,6 +394,9 @@ def run_backend(backend: str, q: Questionnaire) -> None:
     stress = run_once(backend, "app", q)
     bare = run_once(backend, "bare", q)
     ratio = stress.saves_per_s / bare.saves_per_s
+    # The CPU the workers spend per respondent, bare over app: the same comparison, steadier
+    # than throughput when other work shares the machine.
+    cpu_ratio = bare.server_ms_per_journey / stress.server_ms_per_journey
     if backend == "sqlite":  # the headline figures
         _emit_latency("submit", stress)
         emit("submit_saves_per_s", stress.saves_per_s, "saves/s")
@@ -371,6 +407,9 @@ def run_backend(backend: str, q: Questionnaire) -> None:
         emit("bare_saves_per_s", bare.saves_per_s, "saves/s")
         emit("bare_p99_ms", bare.percentile_ms(0.99), "ms")
         emit("submit_vs_bare_ratio", ratio, "ratio")
+        emit("submit_server_cpu_ms_per_journey", stress.server_ms_per_journey, "ms")
+        emit("bare_server_cpu_ms_per_journey", bare.server_ms_per_journey, "ms")
+        emit("submit_vs_bare_cpu_ratio", cpu_ratio, "ratio")
         emit("load_client_cpu_pct", 100 * stress.client_cpu_s / stress.wall_s, "%")
         emit("load_client_us_per_request", 1e6 * stress.client_cpu_s / stress.tally.requests, "us")
     else:
@@ -380,6 +419,7 @@ def run_backend(backend: str, q: Questionnaire) -> None:
         emit(f"stress_{backend}_answers_lost", stress.lost, "count")
         emit(f"bare_{backend}_saves_per_s", bare.saves_per_s, "saves/s")
         emit(f"stress_{backend}_vs_bare_ratio", ratio, "ratio")
+        emit(f"stress_{backend}_vs_bare_cpu_ratio", cpu_ratio, "ratio")
     think = run_once(backend, "app", q, think=THINK_S)
     _emit_latency(f"think_{backend}", think)
     emit(f"think_{backend}_saves_per_s", think.saves_per_s, "saves/s")
@@ -388,6 +428,7 @@ def run_backend(backend: str, q: Questionnaire) -> None:
     prefix = "fault" if backend == "sqlite" else f"fault_{backend}"
     _emit_latency(prefix, fault)
     _emit_integrity(prefix, fault)
+    emit(f"{prefix}_workers_killed", fault.kills, "count")
     emit(f"{prefix}_orphan_responses", fault.orphans, "count")
     emit(f"{prefix}_answers_acknowledged", fault.acknowledged, "count")
 
