@@ -200,7 +200,8 @@ def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
         return False, f"The demo needs {INSTRUMENT} in {questionnaires_dir}."
     q = found.questionnaire
     if user is None:
-        user = Facilitator(email=DEMO_EMAIL, name="Demo Facilitator")
+        # The only account of a fresh install: an administrator, so Accounts can be tried too.
+        user = Facilitator(email=DEMO_EMAIL, name="Demo Facilitator", is_admin=True)
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)
         db.session.flush()

@@ -6,11 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from survey.extensions import db, limiter
-from survey.forms import ConfirmForm, LoginForm
+from survey.forms import MIN_PASSWORD, ConfirmForm, LoginForm, PasswordForm
 from survey.models import Facilitator
 
 bp = Blueprint("auth", __name__)
@@ -48,6 +48,22 @@ def logout():  # type: ignore[no-untyped-def]
         logout_user()
         flash(_("You are signed out."))
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per minute", methods=["POST"])  # the current password is a secret too
+def change_password():  # type: ignore[no-untyped-def]
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("That is not your current password."))
+        else:
+            current_user.set_password(form.new.data)
+            db.session.commit()
+            flash(_("Your password is changed."))
+            return redirect(url_for("facilitate.home"))
+    return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD)
 
 
 @bp.get("/language/<lang>")

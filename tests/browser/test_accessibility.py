@@ -154,6 +154,8 @@ FACILITATOR: dict[str, Case] = {
     "sharing": goto(lambda s, lang: f"/partnerships/{s.partnership_id}/sharing"),
     "symposium-pack": goto(lambda s, lang: "/symposium-pack"),
     "paper-import": goto(lambda s, lang: f"/rounds/{s.open_round_id}/import"),
+    "password": goto(lambda s, lang: "/account/password"),
+    "accounts": goto(lambda s, lang: "/admin/facilitators"),
     "paper-import-problems": _paper_import_problems,
 }
 

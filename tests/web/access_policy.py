@@ -39,6 +39,7 @@ POLICY: dict[str, str] = {
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,  # signing out is harmless for anyone; it needs a CSRF token
     "auth.set_language": PUBLIC,
+    "auth.change_password": FACILITATOR_ANY,
     "join.code": PUBLIC,
     "join.partnership": SYMPOSIUM_JOINED,
     "join.organisation": SYMPOSIUM_JOINED,

@@ -211,3 +211,46 @@ def test_login_is_rate_limited(make_app):
     )
     assert page.status_code == 429
     assert "Too many tries" in text_of(page)
+
+
+def test_a_facilitator_changes_their_own_password(client, new_client, make_facilitator):
+    make_facilitator(email="ana@example.org", password="s3cret-pass")
+    post_form(client, "/login", {"email": "ana@example.org", "password": "s3cret-pass"})
+    page = client.get("/account/password")
+    assert page.status_code == 200 and 'autocomplete="new-password"' in text_of(page)
+
+    refused = [
+        (
+            {"current": "wrong", "new": "n3w-passw0rd", "confirm": "n3w-passw0rd"},
+            "That is not your current password.",
+        ),
+        (
+            {"current": "s3cret-pass", "new": "short", "confirm": "short"},
+            "Use at least 8 characters",
+        ),
+        (
+            {"current": "s3cret-pass", "new": "n3w-passw0rd", "confirm": "other-passw0rd"},
+            "The two new passwords differ.",
+        ),
+    ]
+    for data, message in refused:
+        response = post_form(client, "/account/password", data)
+        assert response.status_code == 200, data
+        assert "There is a problem" in text_of(response) and message in text_of(response), data
+
+    done = post_form(
+        client,
+        "/account/password",
+        {"current": "s3cret-pass", "new": "n3w-passw0rd", "confirm": "n3w-passw0rd"},
+    )
+    assert done.status_code == 302
+    elsewhere = new_client()
+    old = post_form(elsewhere, "/login", {"email": "ana@example.org", "password": "s3cret-pass"})
+    assert WRONG in text_of(old)
+    new = post_form(elsewhere, "/login", {"email": "ana@example.org", "password": "n3w-passw0rd"})
+    assert new.status_code == 302
+
+
+def test_changing_a_password_needs_a_signed_in_facilitator(client):
+    response = client.get("/account/password")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
