@@ -45,17 +45,13 @@ def create_app() -> Flask:
         return row.id, row.round_id, row.partner_id
 
     def response_id(conn: Connection, resume: str) -> int:
-        row = conn.execute(
-            select(RESPONSE.c.id).where(RESPONSE.c.resume_token == resume)
-        ).first()
+        row = conn.execute(select(RESPONSE.c.id).where(RESPONSE.c.resume_token == resume)).first()
         if row is None:
             abort(404)
         return int(row.id)
 
     def answer_count(conn: Connection, response: int) -> int:
-        return int(
-            conn.scalar(select(func.count()).where(ANSWER.c.response_id == response)) or 0
-        )
+        return int(conn.scalar(select(func.count()).where(ANSWER.c.response_id == response)) or 0)
 
     @app.get("/bare/<token>")
     def welcome(token: str) -> str:

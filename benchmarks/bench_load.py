@@ -20,6 +20,7 @@ server's; its own CPU use is reported as ``load_client_cpu_pct`` (percent of one
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import signal
 import socket
@@ -217,10 +218,8 @@ def serving(app: str, url: str) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            try:  # any worker left behind by the master
+            with suppress(ProcessLookupError):  # any worker left behind by the master
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
 
 def _healthy(port: int) -> bool:
@@ -258,7 +257,8 @@ class Run:
 
     @property
     def server_ms_per_journey(self) -> float:
-        """The workers' CPU time per respondent: steadier than latency on a shared machine."""
+        """The workers' CPU time per respondent: less swayed than wall time by other work on the
+        machine, though contention still moves it."""
         return 1000 * self.server_cpu_s / max(1, len(self.tally.submitted))
 
 
@@ -279,9 +279,9 @@ def run_once(
             kills: list[int] = []
 
             async def burst() -> None:
-                killer = (
-                    asyncio.create_task(_kill_workers(server, tally, kills)) if kill_worker else None
-                )
+                killer = None
+                if kill_worker:
+                    killer = asyncio.create_task(_kill_workers(server, tally, kills))
                 await run_respondents(
                     server.port,
                     tokens,
@@ -309,7 +309,9 @@ def run_once(
         print(f"# {backend} {app}: SIGKILLed {len(kills)} worker(s) mid-burst", flush=True)
     if tally.error_kinds:
         print(f"# {backend} {app}: errors {tally.error_kinds}", flush=True)
-    return Run(tally, wall, cpu, server_cpu_s, lost, half_written, orphans, acknowledged, len(kills))
+    return Run(
+        tally, wall, cpu, server_cpu_s, lost, half_written, orphans, acknowledged, len(kills)
+    )
 
 
 async def _kill_workers(server: Server, tally: Tally, kills: list[int]) -> None:
@@ -363,13 +365,16 @@ def verify(url: str, q: Questionnaire, tallies: list[Tally]) -> tuple[int, int, 
     for resume, (response_id, is_submitted) in responses.items():
         answers = stored.get(response_id, {})
         counts = [sum(1 for qid in page if qid in answers) for page in required]
-        half_written += sum(1 for n, page in zip(counts, required, strict=True) if 0 < n < len(page))
+        pages = zip(counts, required, strict=True)
+        half_written += sum(1 for n, page in pages if 0 < n < len(page))
         if is_submitted and sum(counts) < sum(map(len, required)):
             half_written += 1
         if resume in submitted and not is_submitted:
             lost += 1  # an acknowledged submission that did not stick
     orphans = sum(
-        1 for resume, (rid, _) in responses.items() if resume not in acknowledged and rid not in stored
+        1
+        for resume, (response_id, _) in responses.items()
+        if resume not in acknowledged and response_id not in stored
     )
     return lost, half_written, orphans, sum(map(len, acknowledged.values()))
 
@@ -394,8 +399,8 @@ def run_backend(backend: str, q: Questionnaire) -> None:
     stress = run_once(backend, "app", q)
     bare = run_once(backend, "bare", q)
     ratio = stress.saves_per_s / bare.saves_per_s
-    # The CPU the workers spend per respondent, bare over app: the same comparison, steadier
-    # than throughput when other work shares the machine.
+    # The CPU the workers spend per respondent, bare over app: what the ratio would be if CPU
+    # were the only limit (at 250 clients the bare app also waits on SQLite's single writer).
     cpu_ratio = bare.server_ms_per_journey / stress.server_ms_per_journey
     if backend == "sqlite":  # the headline figures
         _emit_latency("submit", stress)
@@ -434,6 +439,9 @@ def run_backend(backend: str, q: Questionnaire) -> None:
 
 
 def run() -> None:
+    if importlib.util.find_spec("gunicorn") is None:
+        print("# load skipped: gunicorn is not installed (pip install -e '.[serve]')", flush=True)
+        return
     q = instrument()
     print(f"# load: {RESPONDENTS} respondents at once, gunicorn -w {WORKERS} (sync)", flush=True)
     run_backend("sqlite", q)

@@ -18,6 +18,7 @@ import asyncio
 import random
 import re
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
@@ -81,10 +82,8 @@ class Browser:
             writer = self.stream[1]
             self.stream = None
             writer.close()
-            try:
+            with suppress(OSError):
                 await writer.wait_closed()
-            except OSError:
-                pass
 
     async def _exchange(self, method: str, path: str, body: bytes) -> Reply:
         if self.stream is None:
@@ -128,8 +127,9 @@ class Browser:
             reused = self.stream is not None
             self.tally.requests += 1
             try:
-                reply = await asyncio.wait_for(self._exchange(method, path, body), TIMEOUT_S)
-            except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ValueError) as exc:
+                async with asyncio.timeout(TIMEOUT_S):
+                    reply = await self._exchange(method, path, body)
+            except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
                 await self.close()
                 if reused and isinstance(exc, asyncio.IncompleteReadError) and not exc.partial:
                     # The server closed an idle keep-alive connection: not an error, as in a
@@ -223,9 +223,7 @@ async def app_journey(
         await _save(browser, path, form, following, resume)
     review = _expect(await browser.request("GET", f"/s/{resume}/review"), 200, "review")
     await _think(think, rng)
-    submitted = await browser.request(
-        "POST", f"/s/{resume}/submit", {"csrf_token": _csrf(review)}
-    )
+    submitted = await browser.request("POST", f"/s/{resume}/submit", {"csrf_token": _csrf(review)})
     if submitted.status != 302 or _location(submitted) != f"/s/{resume}/done":
         raise UnexpectedResponse(f"submit: {submitted.status} -> {_location(submitted)!r}")
     browser.tally.submitted.add(resume)
