@@ -306,6 +306,29 @@ def _missing(q: Questionnaire, stored: dict[str, str]) -> list[tuple[int, Any]]:
     ]
 
 
+_LABELS: dict[tuple[str, str], dict[str, dict[str, str]]] = {}
+
+
+def _option_labels(q: Questionnaire, lang: str) -> dict[str, dict[str, str]]:
+    """Each choice question's stored values and the words they are shown with (the review
+    page's lookup table, built once per instrument and language, not once per page view)."""
+    key = (q.sha256, lang)
+    if key in _LABELS:
+        return _LABELS[key]
+    labels: dict[str, dict[str, str]] = {}
+    for question in q.questions():
+        options = {
+            str(option.value): q.text(option.label, lang) for option in q.options_of(question)
+        }
+        na = q.na_of(question)
+        if na is not None:
+            options["na"] = q.text(na.label, lang)
+        if options:
+            labels[question.id] = options
+    _LABELS[key] = labels
+    return labels
+
+
 @bp.get("/s/<resume>/review")
 @_resume_guessing
 def review(resume: str):  # type: ignore[no-untyped-def]
@@ -317,6 +340,7 @@ def review(resume: str):  # type: ignore[no-untyped-def]
         q=q,
         lang=response.language,
         stored=stored,
+        labels=_option_labels(q, response.language),
         missing=_missing(q, stored),
         locked=_locked_reason(response),
         total=len(q.sections),
