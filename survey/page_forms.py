@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
@@ -96,7 +97,8 @@ def _text(q: Questionnaire, question: Question, lang: str) -> Field:
             _requirement(question),
             Length(
                 max=question.max_length,
-                message=_("Keep this answer under %(n)s characters.", n=question.max_length),
+                # Lazy: the class is shared by requests, each shown in its own language.
+                message=_l("Keep this answer under %(n)s characters.", n=question.max_length),
             ),
         ],
         description=q.text(question.help, lang),
@@ -115,6 +117,22 @@ class PageForm(FlaskForm):
     """Base for section forms; fields are added per section by :func:`page_form`."""
 
 
+_FORM_CLASSES: dict[tuple[str, str, str], type[PageForm]] = {}
+
+
+def _form_class(q: Questionnaire, section: Section, lang: str) -> type[PageForm]:
+    """The form class of a section in a language, made once per instrument text: a class
+    is a template for forms (its fields are unbound), so requests can share it."""
+    key = (q.sha256, section.id, lang)
+    if key not in _FORM_CLASSES:
+        fields = {
+            question.id: FIELD_FOR_TYPE[question.type](q, question, lang)
+            for question in section.questions
+        }
+        _FORM_CLASSES[key] = type(f"Page_{section.id}", (PageForm,), fields)
+    return _FORM_CLASSES[key]
+
+
 def page_form(
     q: Questionnaire,
     section: Section,
@@ -123,11 +141,7 @@ def page_form(
     formdata: Any = None,
 ) -> PageForm:
     """A form for ``section``, filled from ``formdata`` (a POST) or from the stored answers."""
-    fields = {
-        question.id: FIELD_FOR_TYPE[question.type](q, question, lang)
-        for question in section.questions
-    }
-    form_class = type(f"Page_{section.id}", (PageForm,), fields)
+    form_class = _form_class(q, section, lang)
     initial: dict[str, Any] = {}
     for question in section.questions:
         value = stored.get(question.id)
