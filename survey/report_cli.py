@@ -25,6 +25,27 @@ from survey.problems import InputError, Problem
 
 SIZES = click.Choice(["letter", "a4"], case_sensitive=False)
 
+# Options that several commands share, declared once so that they read and behave alike.
+round_option = click.option(
+    "--round", "round_id", type=int, help="A round in the database (its id)."
+)
+lang_option = click.option(
+    "--lang", default=None, help="en or fr (default: the instrument's first language)."
+)
+size_option = click.option("--size", "page_size", type=SIZES, default="letter", show_default=True)
+
+
+def out_option(what: str) -> Any:
+    return click.option(
+        "--out", "-o", "out", required=True, type=click.Path(path_type=Path), help=what
+    )
+
+
+def questionnaire_option(what: str) -> Any:
+    return click.option(
+        "--questionnaire", "-q", "questionnaire_path", type=click.Path(path_type=Path), help=what
+    )
+
 
 def _check_out(out: Path) -> None:
     """Refuse an --out that cannot be written before any work is done."""
@@ -99,14 +120,8 @@ def _unknown_partner(exc: Any, minimum: int) -> InputError:
 
 
 @click.command("report")
-@click.option("--round", "round_id", type=int, help="A round in the database (its id).")
-@click.option(
-    "--questionnaire",
-    "-q",
-    "questionnaire_path",
-    type=click.Path(path_type=Path),
-    help="Files mode: the instrument (YAML).",
-)
+@round_option
+@questionnaire_option("Files mode: the instrument (YAML).")
 @click.option(
     "--partners",
     "-p",
@@ -121,22 +136,15 @@ def _unknown_partner(exc: Any, minimum: int) -> InputError:
     type=click.Path(path_type=Path),
     help="Files mode: responses.csv.",
 )
-@click.option(
-    "--out",
-    "-o",
-    "out",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The PDF file to write.",
-)
-@click.option("--lang", default=None, help="en or fr (default: the instrument's first language).")
+@out_option("The PDF file to write.")
+@lang_option
 @click.option(
     "--partner",
     "partner",
     default=None,
     help="Make this partner's copy: it against the partnership, no other partner named.",
 )
-@click.option("--size", "page_size", type=SIZES, default="letter", show_default=True)
+@size_option
 @click.option(
     "--name",
     "partnership_name",
@@ -264,16 +272,9 @@ def _files_pdf(
     required=True,
     help="A round to include (repeat for each; in this order).",
 )
-@click.option(
-    "--out",
-    "-o",
-    "out",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The ZIP file to write.",
-)
+@out_option("The ZIP file to write.")
 @click.option("--lang", default=None, help="en or fr (default: each instrument's first language).")
-@click.option("--size", "page_size", type=SIZES, default="letter", show_default=True)
+@size_option
 @reports_input_errors(exit_code=2)
 def symposium_pack_command(
     round_ids: tuple[int, ...], out: Path, lang: str | None, page_size: str
@@ -310,30 +311,17 @@ def symposium_pack_command(
 
 
 @click.command("paper-form")
-@click.option("--round", "round_id", type=int, help="A round in the database (its id).")
-@click.option(
-    "--questionnaire",
-    "-q",
-    "questionnaire_path",
-    type=click.Path(path_type=Path),
-    help="No round: print this instrument (YAML) as it is.",
-)
-@click.option(
-    "--out",
-    "-o",
-    "out",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The PDF file to write.",
-)
-@click.option("--lang", default=None, help="en or fr (default: the instrument's first language).")
+@round_option
+@questionnaire_option("No round: print this instrument (YAML) as it is.")
+@out_option("The PDF file to write.")
+@lang_option
 @click.option(
     "--partner",
     "partner",
     default=None,
     help="Print this partner's name on the form (default: a line to write it on).",
 )
-@click.option("--size", "page_size", type=SIZES, default="letter", show_default=True)
+@size_option
 @click.option(
     "--name", "partnership_name", default="", help="--questionnaire only: the partnership's name."
 )

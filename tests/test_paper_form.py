@@ -11,7 +11,6 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -22,9 +21,10 @@ from reports.paper import (
     paper_form_content,
     render_paper_form,
 )
-from reports.pdf import REPORTS_DIR, LocalFetcher
+from reports.pdf import REPORTS_DIR
 from survey.questionnaire import Questionnaire, load_questionnaire, parse_questionnaire
 from tests.core_helpers import TINY, instrument_yaml
+from tests.test_reports import SpyFetcher
 
 DEFAULT = Path(__file__).resolve().parents[1] / "questionnaires" / "partnership-health.yaml"
 DETAILS = FormDetails(
@@ -258,16 +258,6 @@ def test_an_unknown_language_or_page_size_is_refused(tiny: Questionnaire) -> Non
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src="http://example.com/x">'
-
-
-class SpyFetcher(LocalFetcher):
-    def __init__(self) -> None:
-        super().__init__()
-        self.asked: list[str] = []
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        self.asked.append(url)
-        return super().fetch(url, headers)
 
 
 def test_hostile_instrument_text_is_printed_as_text_and_fetches_nothing() -> None:
