@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Facilitator | None:
-        return db.session.get(Facilitator, int(user_id)) if user_id.isdigit() else None
+        # "<id>.<stamp>": the stamp ties the sign-in to the password it was made with.
+        number, _, stamp = user_id.partition(".")
+        if not number.isdigit() or len(number) > 10:
+            return None
+        user = db.session.get(Facilitator, int(number))
+        if user is None or not hmac.compare_digest(stamp.encode(), user.session_stamp.encode()):
+            return None
+        return user
 
     from survey.views import auth, dashboard, errors, exports, facilitate, health, paper, respond
 

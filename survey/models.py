@@ -7,6 +7,7 @@ the exact instrument text it was created with, so editing a YAML file later neve
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -66,6 +67,15 @@ class Facilitator(UserMixin, db.Model):  # type: ignore[name-defined]
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    @property
+    def session_stamp(self) -> str:
+        """Changes whenever the password does (each hash has its own salt): a browser signed in
+        before a password change or a new temporary password is signed out at its next request."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_stamp}"
 
 
 class Partnership(db.Model):  # type: ignore[name-defined]

@@ -59,8 +59,12 @@ def change_password():  # type: ignore[no-untyped-def]
         if not current_user.check_password(form.current.data):
             form.current.errors.append(_("That is not your current password."))
         else:
-            current_user.set_password(form.new.data)
+            user = current_user._get_current_object()  # type: ignore[attr-defined]
+            user.set_password(form.new.data)
             db.session.commit()
+            # Other browsers signed in with the old password are now signed out; this one
+            # signs in again with the new stamp (decision 0011).
+            login_user(user)
             flash(_("Your password is changed."))
             return redirect(url_for("facilitate.home"))
     return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD)

@@ -78,8 +78,10 @@ def test_an_email_already_used_is_refused_with_a_message(app, admin_client, admi
     assert "There is a problem" in text_of(response)
 
 
-def test_new_temporary_password_replaces_the_old_one(app, admin_client, make_facilitator):
+def test_new_temporary_password_replaces_the_old_one(app, admin_client, make_facilitator, login):
     user = make_facilitator(email="forgot@example.org", password="old password 1")
+    stolen = login(app.test_client(), user)  # a browser that should no longer be signed in
+    assert stolen.get("/").status_code == 200
     token = get_csrf(admin_client, "/admin/facilitators")
     response = admin_client.post(
         f"/admin/facilitators/{user.id}/password", data={"csrf_token": token}
@@ -89,6 +91,7 @@ def test_new_temporary_password_replaces_the_old_one(app, admin_client, make_fac
     assert "forgot@example.org" in text_of(response)
     assert not can_sign_in(app, user.email, "old password 1")
     assert can_sign_in(app, user.email, password)
+    assert stolen.get("/").status_code == 302  # signed out by the new password
 
 
 def test_deactivation_ends_access_and_reactivation_restores_it(

@@ -216,6 +216,9 @@ def test_login_is_rate_limited(make_app):
 def test_a_facilitator_changes_their_own_password(client, new_client, make_facilitator):
     make_facilitator(email="ana@example.org", password="s3cret-pass")
     post_form(client, "/login", {"email": "ana@example.org", "password": "s3cret-pass"})
+    laptop = new_client()  # the same person, signed in on another device
+    post_form(laptop, "/login", {"email": "ana@example.org", "password": "s3cret-pass"})
+    assert laptop.get("/").status_code == 200
     page = client.get("/account/password")
     assert page.status_code == 200 and 'autocomplete="new-password"' in text_of(page)
 
@@ -244,6 +247,8 @@ def test_a_facilitator_changes_their_own_password(client, new_client, make_facil
         {"current": "s3cret-pass", "new": "n3w-passw0rd", "confirm": "n3w-passw0rd"},
     )
     assert done.status_code == 302
+    assert client.get("/").status_code == 200  # this browser stays signed in
+    assert laptop.get("/").status_code == 302  # the other device is signed out
     elsewhere = new_client()
     old = post_form(elsewhere, "/login", {"email": "ana@example.org", "password": "s3cret-pass"})
     assert WRONG in text_of(old)
@@ -254,3 +259,12 @@ def test_a_facilitator_changes_their_own_password(client, new_client, make_facil
 def test_changing_a_password_needs_a_signed_in_facilitator(client):
     response = client.get("/account/password")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_forged_or_stale_session_id_signs_no_one_in(app, client, make_facilitator):
+    user = make_facilitator(email="ana@example.org", password="s3cret-pass")
+    for forged in (str(user.id), f"{user.id}.0000000000000000", f"{user.id}.é", "x.y", "9" * 30):
+        with client.session_transaction() as session:
+            session["_user_id"] = forged
+            session["_fresh"] = True
+        assert client.get("/").status_code == 302, forged
