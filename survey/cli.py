@@ -162,8 +162,10 @@ def create_facilitator_command(email: str, password: str | None, name: str, admi
         sys.exit(1)
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
-        click.echo("--password: use at least 8 characters.", err=True)
+    from survey.forms import MIN_PASSWORD
+
+    if len(password) < MIN_PASSWORD:
+        click.echo(f"--password: use at least {MIN_PASSWORD} characters.", err=True)
         sys.exit(2)
     user = Facilitator(email=email, name=name, is_admin=admin)
     user.set_password(password)

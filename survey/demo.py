@@ -167,14 +167,15 @@ def _answers(q: Questionnaire, partner: DemoPartner, rng: random.Random) -> dict
     return answers
 
 
-def _add_response(
+def add_response(
     round_: Round,
     partner: Partner,
     invitation: Invitation,
     answers: dict[str, str],
     submitted: bool,
     language: str,
-) -> None:
+) -> Response:
+    """A web response with ``answers`` stored (submitted or still in progress)."""
     response = Response(
         round_id=round_.id,
         partner_id=partner.id,
@@ -188,6 +189,7 @@ def _add_response(
         Answer(response_id=response.id, question_id=qid, value=value)
         for qid, value in answers.items()
     )
+    return response
 
 
 def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
@@ -259,7 +261,7 @@ def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
                 )
             for i in range(count):
                 language = "fr" if spec.sector == "Indigenous organisation" and i % 2 else "en"
-                _add_response(
+                add_response(
                     round_, partner, invitation, _answers(q, spec, rng), i < submitted, language
                 )
     db.session.commit()

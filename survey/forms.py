@@ -51,7 +51,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-MIN_PASSWORD = 8  # as `survey create-facilitator` asks
+MIN_PASSWORD = 8  # on the web and in `survey create-facilitator`
 
 
 class PasswordForm(FlaskForm):

@@ -140,17 +140,14 @@ def _answers(q: Any, sections: int) -> dict[str, str]:
 def _seed(app: Any) -> Seed:
     from sqlalchemy import select
 
-    from survey.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+    from survey.demo import DEMO_EMAIL, DEMO_PASSWORD, add_response, load_demo
     from survey.extensions import db
     from survey.models import (
-        Answer,
         Facilitator,
         Invitation,
-        Response,
         Round,
         SessionRound,
         SymposiumSession,
-        utcnow,
     )
     from survey.round_scores import questionnaire_of
 
@@ -192,18 +189,13 @@ def _seed(app: Any) -> Seed:
                 ("complete", len(q.sections), False),
                 ("submitted", len(q.sections), True),
             ):
-                response = Response(
-                    round_id=open_round.id,
-                    partner_id=invitation.partner_id,
-                    invitation_id=invitation.id,
-                    language=lang,
-                    submitted_at=utcnow() if submitted else None,
-                )
-                db.session.add(response)
-                db.session.flush()
-                db.session.add_all(
-                    Answer(response_id=response.id, question_id=qid, value=value)
-                    for qid, value in _answers(q, answered).items()
+                response = add_response(
+                    open_round,
+                    invitation.partner,
+                    invitation,
+                    _answers(q, answered),
+                    submitted,
+                    lang,
                 )
                 getattr(seed, kind)[lang] = response.resume_token
         live = SymposiumSession(owner_id=user.id, name="Regional forum")
