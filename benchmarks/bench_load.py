@@ -6,7 +6,8 @@ Runs, each on a fresh database and a fresh server (``benchmarks/gunicorn_bench.p
 - stress: no think time; the latency of page saves (POST to acknowledgement), their
   throughput, errors, and answers lost (acknowledged answers that are not in the database);
 - bare: the same journeys against ``benchmarks/bare_app.py`` (the same SQL, nothing else),
-  for ``submit_vs_bare_ratio``, the app's saves per second over the bare app's;
+  for ``submit_vs_bare_ratio``, the app's saves per second over the bare app's; stress and
+  bare runs alternate (``BENCH_LOAD_PAIRS``, default 2) and their figures cover all of them;
 - think: the same with 0.2-1 s of think time before each POST, as people read and answer;
 - fault: the stress run with one gunicorn worker SIGKILLed when half of the pages are saved;
   clients send a request again on connection errors and 5xx (every step is idempotent), and
@@ -56,6 +57,7 @@ PARTNERS = 10
 WARM_UP = 8  # respondents through every worker before the clock starts (templates, instrument)
 THINK_S = (0.2, 1.0)
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+PAIRS = int(os.environ.get("BENCH_LOAD_PAIRS", "2"))  # stress runs of the app, each with a bare run
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -395,9 +397,43 @@ def _emit_integrity(prefix: str, run: Run) -> None:
     emit(f"{prefix}_half_written", run.half_written, "count")
 
 
+def combined(runs: list[Run]) -> Run:
+    """Runs taken together: their page saves, time, CPU and findings summed."""
+    tally = Tally()
+    for run in runs:
+        tally.save_latencies += run.tally.save_latencies
+        tally.saves += run.tally.saves
+        tally.requests += run.tally.requests
+        tally.errors += run.tally.errors
+        tally.failed_journeys += run.tally.failed_journeys
+        tally.started += run.tally.started
+        tally.submitted |= run.tally.submitted
+        for kind, count in run.tally.error_kinds.items():
+            tally.error_kinds[kind] = tally.error_kinds.get(kind, 0) + count
+    return Run(
+        tally,
+        sum(r.wall_s for r in runs),
+        sum(r.client_cpu_s for r in runs),
+        sum(r.server_cpu_s for r in runs),
+        sum(r.lost for r in runs),
+        sum(r.half_written for r in runs),
+        sum(r.orphans for r in runs),
+        sum(r.acknowledged for r in runs),
+        sum(r.kills for r in runs),
+    )
+
+
 def run_backend(backend: str, q: Questionnaire) -> None:
-    stress = run_once(backend, "app", q)
-    bare = run_once(backend, "bare", q)
+    # This machine's speed drifts by a third from one minute to the next, for the app and the
+    # bare app alike: they are run alternately, PAIRS times, and compared over all their runs.
+    app_runs: list[Run] = []
+    bare_runs: list[Run] = []
+    for _ in range(PAIRS):
+        app_runs.append(run_once(backend, "app", q))
+        bare_runs.append(run_once(backend, "bare", q))
+    stress, bare = combined(app_runs), combined(bare_runs)
+    ratios = [a.saves_per_s / b.saves_per_s for a, b in zip(app_runs, bare_runs, strict=True)]
+    print(f"# {backend}: app over bare, pair by pair: {', '.join(f'{r:.2f}' for r in ratios)}")
     ratio = stress.saves_per_s / bare.saves_per_s
     # The CPU the workers spend per respondent, bare over app: what the ratio would be if CPU
     # were the only limit (at 250 clients the bare app also waits on SQLite's single writer).

@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 
 from survey.config import build_config
 from survey.extensions import babel, csrf, db, limiter, login_manager, migrate
+from survey.sessions import SessionInterface
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -40,6 +41,7 @@ class IdConverter(IntegerConverter):
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.url_map.converters["int"] = IdConverter
+    app.session_interface = SessionInterface()
     app.config.update(build_config(Path(app.instance_path), config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config.get("PROXY_FIX"):

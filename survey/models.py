@@ -118,6 +118,16 @@ class Partner(db.Model):  # type: ignore[name-defined]
     partnership: Mapped[Partnership] = relationship(back_populates="partners")
 
 
+def accepts_answers(status: str, opens_on: date | None, closes_on: date | None) -> bool:
+    """Whether a round with this status and these dates takes answers today."""
+    if status != "open":
+        return False
+    today = date.today()
+    if opens_on and today < opens_on:
+        return False
+    return not (closes_on and today > closes_on)
+
+
 class Round(db.Model):  # type: ignore[name-defined]
     __tablename__ = "round"
 
@@ -131,7 +141,9 @@ class Round(db.Model):  # type: ignore[name-defined]
     instrument_file: Mapped[str] = mapped_column(String(200))
     instrument_id: Mapped[str] = mapped_column(String(100))
     instrument_version: Mapped[str] = mapped_column(String(50))
-    instrument_yaml: Mapped[str] = mapped_column(Text)
+    # Deferred: every respondent's page loads its round, and needs only the hash
+    # (survey.instruments.pinned_by_hash); the text is read when a process first meets it.
+    instrument_yaml: Mapped[str] = mapped_column(Text, deferred=True)
     instrument_sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -156,12 +168,7 @@ class Round(db.Model):  # type: ignore[name-defined]
 
     @property
     def accepts_answers(self) -> bool:
-        if self.status != "open":
-            return False
-        today = date.today()
-        if self.opens_on and today < self.opens_on:
-            return False
-        return not (self.closes_on and today > self.closes_on)
+        return accepts_answers(self.status, self.opens_on, self.closes_on)
 
     @property
     def has_closed(self) -> bool:

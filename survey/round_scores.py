@@ -15,14 +15,17 @@ from sqlalchemy import select
 
 from survey.csv_input import parse_answer
 from survey.extensions import db
-from survey.instruments import pinned
+from survey.instruments import pinned_by_hash
 from survey.models import Answer, Partner, Partnership, Response, Round
 from survey.questionnaire import NA, Questionnaire
 from survey.scoring import AnswerSetBuilder, PartnerInfo, ScoreReport, score
 
 
 def questionnaire_of(round_: Round) -> Questionnaire:
-    return pinned(round_.instrument_yaml, round_.instrument_file)
+    # The text is a deferred column: loaded only the first time this process meets its hash.
+    return pinned_by_hash(
+        round_.instrument_sha256, lambda: round_.instrument_yaml, round_.instrument_file
+    )
 
 
 OTHER_PARTNERS = {"en": "Other partners", "fr": "Autres partenaires"}

@@ -8,6 +8,8 @@ tabs or a double click leave one consistent response.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -21,14 +23,15 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from survey.extensions import db, limiter
 from survey.forms import ConfirmForm
-from survey.models import Answer, Invitation, Response, utcnow
+from survey.instruments import pinned_by_hash
+from survey.models import Answer, Invitation, Response, Round, accepts_answers, utcnow
 from survey.page_forms import answers_from_form, page_form
 from survey.questionnaire import Questionnaire
 from survey.round_scores import questionnaire_of
@@ -37,7 +40,46 @@ bp = Blueprint("respond", __name__)
 
 ANSWER = Answer.__table__
 RESPONSE = Response.__table__
+ROUND = Round.__table__
 RESUME_KEY = "responses"  # the resume tokens this browser holds, by invitation token
+
+# The statements of every step, built once with parameters: building and caching-key a new
+# statement on each request cost more than running it (docs/performance.md). Each loads the
+# round with its row, since every step needs its instrument and whether it is open.
+_INVITATION = (
+    select(Invitation)
+    .options(joinedload(Invitation.round))
+    .where(Invitation.token == bindparam("token"))
+)
+# A response's steps read its row and its round's state as plain columns: loading them as
+# ORM objects was a seventh of a page's time, and nothing here changes them through the ORM.
+_RESPONSE = (
+    select(
+        RESPONSE.c.id,
+        RESPONSE.c.resume_token,
+        RESPONSE.c.language,
+        RESPONSE.c.source,
+        RESPONSE.c.submitted_at,
+        ROUND.c.id.label("round_id"),
+        ROUND.c.status,
+        ROUND.c.opens_on,
+        ROUND.c.closes_on,
+        ROUND.c.instrument_sha256,
+        ROUND.c.instrument_file,
+    )
+    .join(ROUND, ROUND.c.id == RESPONSE.c.round_id)
+    .where(RESPONSE.c.resume_token == bindparam("resume"))
+)
+_INSTRUMENT_TEXT = select(ROUND.c.instrument_yaml).where(ROUND.c.id == bindparam("round_id"))
+_STORED = select(Answer.question_id, Answer.value).where(
+    Answer.response_id == bindparam("response_id")
+)
+# Taking the row's write lock first orders a save against a submit in another tab.
+_TOUCH = (
+    update(RESPONSE)
+    .where(RESPONSE.c.id == bindparam("response_id"), RESPONSE.c.submitted_at.is_(None))
+    .values(updated_at=bindparam("now"))
+)
 
 
 @bp.before_request
@@ -50,21 +92,41 @@ def no_store() -> None:
 
 
 def _invitation(token: str) -> Invitation:
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token == token))
+    invitation = db.session.scalar(_INVITATION, {"token": token})
     if invitation is None or invitation.revoked_at is not None:
         abort(404)
     return invitation
 
 
-def _response(resume: str) -> tuple[Response, Questionnaire]:
-    # Every step needs the round too (its instrument, whether it is open): one query, not two.
-    response = db.session.scalar(
-        select(Response).options(joinedload(Response.round)).where(Response.resume_token == resume)
-    )
-    if response is None or response.source != "web":
+@dataclass(frozen=True)
+class ResponseState:
+    """A response as its steps see it: its row, and whether its round takes answers."""
+
+    id: int
+    resume_token: str
+    language: str
+    submitted_at: datetime | None
+    accepts_answers: bool
+
+
+def _response(resume: str) -> tuple[ResponseState, Questionnaire]:
+    row = db.session.execute(_RESPONSE, {"resume": resume}).first()
+    if row is None or row.source != "web":
         abort(404)
-    g.lang = response.language
-    return response, questionnaire_of(response.round)
+    g.lang = row.language
+    q = pinned_by_hash(
+        row.instrument_sha256,
+        lambda: db.session.scalar(_INSTRUMENT_TEXT, {"round_id": row.round_id}),
+        row.instrument_file,
+    )
+    state = ResponseState(
+        row.id,
+        row.resume_token,
+        row.language,
+        row.submitted_at,
+        accepts_answers(row.status, row.opens_on, row.closes_on),
+    )
+    return state, q
 
 
 def _language(q: Questionnaire, requested: str | None) -> str:
@@ -77,17 +139,15 @@ def _language(q: Questionnaire, requested: str | None) -> str:
     return best or q.default_language
 
 
-def _stored(response: Response) -> dict[str, str]:
-    rows = db.session.execute(
-        select(Answer.question_id, Answer.value).where(Answer.response_id == response.id)
-    ).all()
+def _stored(response: ResponseState) -> dict[str, str]:
+    rows = db.session.execute(_STORED, {"response_id": response.id}).all()
     return dict(rows)  # type: ignore[arg-type]
 
 
-def _locked_reason(response: Response) -> str | None:
+def _locked_reason(response: ResponseState) -> str | None:
     if response.submitted_at is not None:
         return "submitted"
-    if not response.round.accepts_answers:
+    if not response.accepts_answers:
         return "closed"
     return None
 
@@ -169,7 +229,7 @@ def start(token: str):  # type: ignore[no-untyped-def]
 # -- pages --------------------------------------------------------------------------------
 
 
-def _page_context(response: Response, q: Questionnaire, number: int) -> dict[str, Any]:
+def _page_context(response: ResponseState, q: Questionnaire, number: int) -> dict[str, Any]:
     total = len(q.sections)
     return {
         "response": response,
@@ -240,15 +300,10 @@ def _upsert(dialect: str) -> Any:
     )
 
 
-def _save_page(response: Response, values: dict[str, str | None]) -> bool:
+def _save_page(response: ResponseState, values: dict[str, str | None]) -> bool:
     """Store one page's answers in one transaction; False if the response is already submitted."""
-    # Taking the row's write lock first orders this save against a submit in another tab.
     # Core statements, like the upsert: the ORM has nothing to keep in step here.
-    touched = db.session.execute(
-        update(RESPONSE)
-        .where(RESPONSE.c.id == response.id, RESPONSE.c.submitted_at.is_(None))
-        .values(updated_at=utcnow())
-    ).rowcount
+    touched = db.session.execute(_TOUCH, {"response_id": response.id, "now": utcnow()}).rowcount
     if not touched:
         db.session.rollback()
         return False
@@ -282,7 +337,9 @@ def switch_language(resume: str, lang: str):  # type: ignore[no-untyped-def]
     if lang not in q.languages:
         abort(404)
     if response.language != lang:
-        response.language = lang
+        db.session.execute(
+            update(RESPONSE).where(RESPONSE.c.id == response.id).values(language=lang)
+        )
         db.session.commit()
     session["lang"] = lang
     number = request.args.get("page", type=int)
@@ -357,7 +414,7 @@ def submit(resume: str):  # type: ignore[no-untyped-def]
         abort(400)
     if response.submitted_at is not None:
         return redirect(url_for("respond.done", resume=resume))
-    if not response.round.accepts_answers:
+    if not response.accepts_answers:
         return redirect(url_for("respond.review", resume=resume))
     stored = _stored(response)
     if _missing(q, stored):

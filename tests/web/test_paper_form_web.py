@@ -5,6 +5,7 @@ a round or from an instrument file, with a clear message and status 2 for bad in
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -91,7 +92,11 @@ def test_the_form_prints_the_instrument_the_round_pinned(app, client, login, wor
     original = question_text("en")
     with app.app_context():
         round_ = db.session.get(Round, world.round.id)
-        round_.instrument_yaml = round_.instrument_yaml.replace(original, "Pinned wording.")
+        # Pinned as the app pins: the text with its hash, the instrument's identity
+        # (docs/decisions/0013-instruments-known-by-their-hash.md).
+        text = round_.instrument_yaml.replace(original, "Pinned wording.")
+        round_.instrument_yaml = text
+        round_.instrument_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
         db.session.commit()
     login(client, world.owner)
     text = " ".join(pages_of(client.get(f"/rounds/{world.round.id}/paper-form.pdf").data))
