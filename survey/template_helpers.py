@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
-from flask_babel import get_locale
+from flask import Flask, g
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from survey.risks import format_number, format_share
@@ -35,7 +35,28 @@ def _lang() -> str:
     return locale.language if locale else "en"
 
 
+def _translations() -> Any:
+    """The request's translations, found once per request. Flask-Babel's template callables
+    find them again for every string, through several request-global look-ups, and a page
+    shows about a hundred strings. The locale cannot change within a request: Flask-Babel
+    keeps the first one it selects."""
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda text: _translations().ugettext(text),
+        ngettext=lambda singular, plural, n: _translations().ungettext(singular, plural, n),
+        pgettext=lambda context, text: _translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: _translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
+
     @app.template_filter("num")
     def num(value: float | None, decimals: int = 2) -> str:
         return "—" if value is None else format_number(value, _lang(), decimals)
