@@ -56,7 +56,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # Templates get Flask-Login's lazy proxy, not the user it would load before every page:
+    # a respondent's pages never look at it (docs/performance.md).
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page says why on its own
 
