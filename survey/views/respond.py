@@ -43,9 +43,9 @@ RESPONSE = Response.__table__
 ROUND = Round.__table__
 RESUME_KEY = "responses"  # the resume tokens this browser holds, by invitation token
 
-# The statements of every step, built once with parameters: building and caching-key a new
-# statement on each request cost more than running it (docs/performance.md). Each loads the
-# round with its row, since every step needs its instrument and whether it is open.
+# The statements of every step, built once with parameters: building a new statement and its
+# cache key on each request cost more than running it (docs/performance.md).
+# An invitation is loaded with its round: every step needs its instrument and whether it is open.
 _INVITATION = (
     select(Invitation)
     .options(joinedload(Invitation.round))
