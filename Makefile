@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-CATALOGS := $(patsubst %.po,%.mo,$(wildcard survey/translations/*/LC_MESSAGES/messages.po))
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard survey/web/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test bench lint fmt translations messages clean
 
@@ -43,5 +43,5 @@ clean:
 
 # After changing interface text: refresh the template and the French catalog, then translate.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o survey/translations/messages.pot survey
-	$(BIN)/pybabel update --no-fuzzy-matching -i survey/translations/messages.pot -d survey/translations
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o survey/web/translations/messages.pot survey
+	$(BIN)/pybabel update --no-fuzzy-matching -i survey/web/translations/messages.pot -d survey/web/translations

@@ -18,9 +18,9 @@ from sqlalchemy import Connection, create_engine, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from survey.app import _tune_sqlite
-from survey.config import database_url, engine_options
-from survey.models import Answer, Invitation, Response, new_token, utcnow
+from survey.store.models import Answer, Invitation, Response, new_token, utcnow
+from survey.web.app import _tune_sqlite
+from survey.web.config import database_url, engine_options
 
 ANSWER = Answer.__table__
 RESPONSE = Response.__table__

@@ -18,9 +18,9 @@ from sqlalchemy import event
 
 from benchmarks.timing import emit
 from survey import create_app
-from survey.extensions import db
-from survey.instruments import available
-from survey.models import (
+from survey.core.instruments import available
+from survey.store.database import db
+from survey.store.models import (
     Answer,
     Facilitator,
     Invitation,

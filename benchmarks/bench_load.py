@@ -43,10 +43,18 @@ from sqlalchemy.pool import NullPool
 from benchmarks.load_client import Page, Tally, run_respondents
 from benchmarks.timing import emit
 from survey import create_app
-from survey.extensions import db
-from survey.instruments import available
-from survey.models import Answer, Facilitator, Invitation, Partner, Partnership, Response, Round
-from survey.questionnaire import Questionnaire
+from survey.core.instruments import available
+from survey.core.questionnaire import Questionnaire
+from survey.store.database import db
+from survey.store.models import (
+    Answer,
+    Facilitator,
+    Invitation,
+    Partner,
+    Partnership,
+    Response,
+    Round,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONNAIRES = ROOT / "questionnaires"

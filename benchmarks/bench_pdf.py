@@ -32,7 +32,7 @@ from reports.pdf import (
     render_partnership_report,
 )
 from reports.pdf_cache import PdfCache
-from survey.scoring import score
+from survey.core.scoring import score
 
 PARTNERS = 20
 REPEAT = 3

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.timing import best_of, emit
-from survey.questionnaire import ROLE_CONTINUUM, load_questionnaire
-from survey.scoring import AnswerSet, PartnerInfo, score
+from survey.core.questionnaire import ROLE_CONTINUUM, load_questionnaire
+from survey.core.scoring import AnswerSet, PartnerInfo, score
 
 INSTRUMENT = Path(__file__).resolve().parent.parent / "questionnaires" / "partnership-health.yaml"
 

@@ -16,15 +16,15 @@ from typing import Any
 from reports.charts import radar_spec
 from reports.svg import radar_html
 from reports.words import RULE_CONDITIONS, format_date, words
-from survey.questionnaire import ROLE_CONTINUUM
-from survey.risks import RULE_NAMES, RULE_ORDER, format_number, format_share, role_name
+from survey.core.questionnaire import ROLE_CONTINUUM
+from survey.core.risks import RULE_NAMES, RULE_ORDER, format_number, format_share, role_name
 
 # The glyph beside each band, so that a band reads in greyscale and without colour.
 BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: "·"}
 TOP_FLAGS = 3
 SUMMARY_CHART_MM = 120  # small enough that the summary keeps to one page
 PARTNER_CHART_MM = 135.0
-# The name under which small partners are pooled (survey.round_scores.OTHER_PARTNERS).
+# The name under which small partners are pooled (survey.store.round_scores.OTHER_PARTNERS).
 OTHER_PARTNERS = {"en": "Other partners", "fr": "Autres partenaires"}
 
 

@@ -1,6 +1,6 @@
 """The paper questionnaire: an instrument printed in one language, with boxes to tick.
 
-Paper mode's other half (``survey.paper_import`` reads the answers back): the partnership, the
+Paper mode's other half (``survey.store.paper_import`` reads the answers back): the partnership, the
 partner and the round are printed on every page, and each question's id and each box's value
 are printed discreetly beside them, so that whoever types a form into the import file knows
 which column and which value every tick stands for. Consecutive likert questions on the same
@@ -22,7 +22,7 @@ from weasyprint.urls import URLFetcher
 from reports.pdf import DOCUMENTS, render_pdf, render_template
 from reports.pdf_cache import PdfCache
 from reports.words import format_date, words
-from survey.questionnaire import NA, Question, Questionnaire
+from survey.core.questionnaire import NA, Question, Questionnaire
 
 DOCUMENT = "paper_form"
 # Ruled lines under a text question: about one per 300 characters it accepts, within bounds.
@@ -197,7 +197,7 @@ def _instructions(
 def _typing(
     details: FormDetails, w: dict[str, str], has_multiple: bool, multiple_example: str
 ) -> list[str]:
-    """The key for whoever types the forms into the import file (survey.paper_import)."""
+    """The key for whoever types the forms into the import file (survey.store.paper_import)."""
     partner = (
         w["form_typing_partner"].format(partner=details.partner)
         if details.partner

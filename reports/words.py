@@ -1,7 +1,7 @@
 """The printed reports' own words, in English and French, and dates as each language writes them.
 
 The instrument supplies its titles, descriptions and practices in the report's language; the
-rules' names and evidence come from ``survey.risks``. These are the rest: headings, labels and
+rules' names and evidence come from ``survey.core.risks``. These are the rest: headings, labels and
 the method page. No Flask here (the web app's catalog is Flask-Babel's; a PDF is made without it).
 """
 

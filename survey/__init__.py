@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the Flask application (see :mod:`survey.app`)."""
-    from survey.app import create_app as _create_app
+    """Build the Flask application (see :mod:`survey.web.app`)."""
+    from survey.web.app import create_app as _create_app
 
     return _create_app(config)

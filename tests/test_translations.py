@@ -11,8 +11,8 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "survey" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
-TEMPLATE = ROOT / "survey" / "translations" / "messages.pot"
+CATALOG = ROOT / "survey" / "web" / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+TEMPLATE = ROOT / "survey" / "web" / "translations" / "messages.pot"
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)s")
 
 

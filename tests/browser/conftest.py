@@ -140,16 +140,16 @@ def _answers(q: Any, sections: int) -> dict[str, str]:
 def _seed(app: Any) -> Seed:
     from sqlalchemy import select
 
-    from survey.demo import DEMO_EMAIL, DEMO_PASSWORD, add_response, load_demo
-    from survey.extensions import db
-    from survey.models import (
+    from survey.store.database import db
+    from survey.store.demo import DEMO_EMAIL, DEMO_PASSWORD, add_response, load_demo
+    from survey.store.models import (
         Facilitator,
         Invitation,
         Round,
         SessionRound,
         SymposiumSession,
     )
-    from survey.round_scores import questionnaire_of
+    from survey.store.round_scores import questionnaire_of
 
     with app.app_context():
         db.create_all()
@@ -218,7 +218,7 @@ def _seed(app: Any) -> Seed:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app on 127.0.0.1 at a free port, in a background thread, for the whole suite."""
     from survey import create_app
-    from survey.extensions import db
+    from survey.store.database import db
 
     folder = tmp_path_factory.mktemp("browser-app")
     app = create_app(
@@ -257,8 +257,8 @@ def stored_response(live_server: LiveServer, resume: str) -> dict[str, Any]:
     """What the database holds for a response: language, submitted or not, answers."""
     from sqlalchemy import select
 
-    from survey.extensions import db
-    from survey.models import Answer, Response
+    from survey.store.database import db
+    from survey.store.models import Answer, Response
 
     with live_server.app.app_context():
         response = db.session.scalar(select(Response).where(Response.resume_token == resume))

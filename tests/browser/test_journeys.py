@@ -168,7 +168,7 @@ def test_partner_answers_on_a_phone_stops_resumes_and_submits(
 def test_facilitator_signs_in_reads_the_dashboard_and_downloads_the_report(
     new_context, live_server: LiveServer, seed: Seed
 ) -> None:
-    from survey.demo import DEMO_PARTNERSHIP
+    from survey.store.demo import DEMO_PARTNERSHIP
 
     page = new_context("en").new_page()
     page.goto("/")

@@ -20,8 +20,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .helpers import FacilitatorRec, csrf_from, get_csrf, path_of, post_form, start_response
-from .routes import Route, missing_args, routes
+from tests.helpers import FacilitatorRec, csrf_from, get_csrf, path_of, post_form, start_response
+from tests.web.routes import Route, missing_args, routes
 
 # -- the policy table ---------------------------------------------------------------------
 
@@ -231,8 +231,8 @@ def scene(
     """A's partnership with an open round in a symposium session; a respondent who opened
     Police's link, started a response and joined the session; B with a partnership of their
     own; an administrator; and a spare account for the admin routes to act on."""
-    from survey.extensions import db
-    from survey.models import Facilitator
+    from survey.store.database import db
+    from survey.store.models import Facilitator
 
     admin = make_facilitator(email="admin@example.org")
     with app.app_context():

@@ -8,10 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.models import Facilitator
-
-from .helpers import csrf_from, get_csrf, path_of, post_form, text_of
+from survey.store.database import db
+from survey.store.models import Facilitator
+from tests.helpers import csrf_from, get_csrf, path_of, post_form, text_of
 
 PASSWORD_RE = re.compile(r'<code class="temporary-password">([^<]+)</code>')
 

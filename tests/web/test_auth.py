@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from survey.extensions import db
-from survey.models import Facilitator
-
-from .helpers import csrf_from, get_csrf, path_of, post_form, text_of
+from survey.store.database import db
+from survey.store.models import Facilitator
+from tests.helpers import csrf_from, get_csrf, path_of, post_form, text_of
 
 WRONG = "That email and password do not match an account."
 

@@ -9,12 +9,20 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from survey.extensions import csrf, db
-from survey.models import Answer, Facilitator, Invitation, Partner, Partnership, Response, Round
-
-from .access_policy import Scene, allowed_role, unlisted
-from .helpers import text_of
-from .routes import routes
+from survey.store.database import db
+from survey.store.models import (
+    Answer,
+    Facilitator,
+    Invitation,
+    Partner,
+    Partnership,
+    Response,
+    Round,
+)
+from survey.web.extensions import csrf
+from tests.helpers import text_of
+from tests.web.access_policy import Scene, allowed_role, unlisted
+from tests.web.routes import routes
 
 EXPIRED = "This form has expired"
 # Fields that would make most forms valid, so that only the token is missing.

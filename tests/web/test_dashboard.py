@@ -8,7 +8,7 @@ import re
 import plotly
 import pytest
 
-from .helpers import complete_response, start_response, text_of
+from tests.helpers import complete_response, start_response, text_of
 
 
 def figures(page: str) -> dict[str, dict]:
@@ -33,8 +33,8 @@ def test_empty_round_renders_with_no_charts_but_progress(client, login, world):
 
 def test_dashboard_shows_scores_flags_and_figures(app, client, login, world, new_client):
     # Police (lead) answers 5s, Public Health 2s; Housing is invited but silent.
-    from survey.extensions import db
-    from survey.models import Partner
+    from survey.store.database import db
+    from survey.store.models import Partner
 
     with app.app_context():
         housing = db.session.get(Partner, world.partnership.partners["Housing"])
@@ -111,8 +111,8 @@ def test_progress_json_counts_started_and_submitted(client, login, world, new_cl
 
 
 def test_minimum_group_size_pools_small_partners(app, client, login, world, new_client):
-    from survey.extensions import db
-    from survey.models import Partnership
+    from survey.store.database import db
+    from survey.store.models import Partnership
 
     with app.app_context():
         db.session.get(Partnership, world.partnership.id).min_group_size = 2
@@ -158,8 +158,8 @@ def test_compare_two_rounds_of_the_same_instrument(client, login, world, new_cli
 
 
 def test_compare_refuses_rounds_of_different_instruments(app, client, login, world, make_round):
-    from survey.extensions import db
-    from survey.models import Round
+    from survey.store.database import db
+    from survey.store.models import Round
 
     other = make_round(world.partnership, name="Other instrument round")
     with app.app_context():

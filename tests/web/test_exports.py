@@ -1,6 +1,6 @@
 """Exports: raw responses and scores as CSV and XLSX, and the score report as JSON.
 
-The first half tests survey.exports with plain data (no app); the second half downloads the
+The first half tests reports.exports with plain data (no app); the second half downloads the
 files as a facilitator and reads them back with the csv module and openpyxl.
 """
 
@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from sqlalchemy import update
 
-from survey.exports import (
+from reports.exports import (
     RawResponse,
     Table,
     neutralise,
@@ -32,11 +32,10 @@ from survey.exports import (
     to_csv,
     to_xlsx,
 )
-from survey.extensions import db
-from survey.questionnaire import parse_questionnaire
-from survey.scoring import PartnerInfo, answer_set, score
-
-from .helpers import INSTRUMENT, QUESTIONNAIRES, instrument, path_of, valid_value
+from survey.core.questionnaire import parse_questionnaire
+from survey.core.scoring import PartnerInfo, answer_set, score
+from survey.store.database import db
+from tests.helpers import INSTRUMENT, QUESTIONNAIRES, instrument, path_of, valid_value
 
 PAYLOADS = ['=HYPERLINK("http://evil.example","click")', "+1", "-1+2", "@SUM(A1)", "\tX", "\rX"]
 EVIL_PARTNER = "=cmd|' /C calc'!A0"
@@ -363,7 +362,7 @@ def add_response(
     source: str = "web",
 ) -> int:
     """A response written straight to the database (so any stored text can be tried)."""
-    from survey.models import Answer, Response
+    from survey.store.models import Answer, Response
 
     with app.app_context():
         response = Response(
@@ -496,8 +495,8 @@ def test_responses_xlsx_has_values_labels_and_questions(app, client, world, logi
 
 
 def test_scores_csv_and_xlsx_come_from_the_score_report(app, client, world, login):
-    from survey.models import Round
-    from survey.round_scores import round_report
+    from survey.store.models import Round
+    from survey.store.round_scores import round_report
 
     p = world.partnership.partners
     add_response(app, world.round.id, p["Police"], full_answers(5))
@@ -650,7 +649,7 @@ class TestInstrumentTexts:
 
 
 def set_min_group_size(app, partnership_id: int, size: int) -> None:
-    from survey.models import Partnership
+    from survey.store.models import Partnership
 
     with app.app_context():
         db.session.execute(
@@ -698,8 +697,8 @@ def test_small_partners_are_pooled_in_every_export(
 
 
 def test_api_scores_is_the_score_report(app, client, world, login):
-    from survey.models import Round
-    from survey.round_scores import round_report
+    from survey.store.models import Round
+    from survey.store.round_scores import round_report
 
     p = world.partnership.partners
     add_response(app, world.round.id, p["Police"], full_answers(4))

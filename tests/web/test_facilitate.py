@@ -11,10 +11,9 @@ from xml.etree import ElementTree
 import pytest
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.models import Invitation, Partner, Partnership, Response, Round
-
-from .helpers import (
+from survey.store.database import db
+from survey.store.models import Invitation, Partner, Partnership, Response, Round
+from tests.helpers import (
     INSTRUMENT,
     QUESTIONNAIRES,
     FacilitatorRec,
@@ -522,7 +521,7 @@ def test_round_page_counts_and_scores(app, client, owner, make_partnership, make
 
 
 def test_round_page_shows_flags_of_the_demo_round(app, client):
-    from survey.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+    from survey.store.demo import DEMO_EMAIL, DEMO_PASSWORD, load_demo
 
     with app.app_context():
         load_demo(app.config["QUESTIONNAIRES_DIR"])

@@ -18,13 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from survey.csv_input import check_responses, parse_partners
-from survey.paper_import import plan_import
-from survey.problems import InputError
-from survey.scoring import PartnerInfo
-
-from .helpers import INSTRUMENT, csrf_from, get_csrf, instrument, post_form, sections
-from .helpers import start_response as start
+from survey.core.csv_input import check_responses, parse_partners
+from survey.core.problems import InputError
+from survey.core.scoring import PartnerInfo
+from survey.store.paper_import import plan_import
+from tests.helpers import INSTRUMENT, csrf_from, get_csrf, instrument, post_form, sections
+from tests.helpers import start_response as start
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "|")
 HOSTILE = [
@@ -97,8 +96,8 @@ def no_5xx(response: Any, what: str) -> int:
 
 @pytest.fixture
 def stage(app, world, make_facilitator, make_partnership, make_round, make_session, login):
-    from survey.extensions import db
-    from survey.models import Facilitator
+    from survey.store.database import db
+    from survey.store.models import Facilitator
 
     admin = make_facilitator(email="admin@example.org")
     with app.app_context():

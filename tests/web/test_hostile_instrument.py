@@ -21,11 +21,10 @@ from pypdf import PdfReader
 from werkzeug.datastructures import MultiDict
 
 import reports.pdf
-from survey.questionnaire import load_questionnaire
-
-from .access_policy import GUESSED, allowed_role
-from .helpers import csrf_from, get_csrf, path_of, post_form, start_response
-from .routes import missing_args, routes
+from survey.core.questionnaire import load_questionnaire
+from tests.helpers import csrf_from, get_csrf, path_of, post_form, start_response
+from tests.web.access_policy import GUESSED, allowed_role
+from tests.web.routes import missing_args, routes
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile.yaml"
 SCRIPT = "<script>alert(1)</script>"
@@ -80,8 +79,8 @@ def answer(client, resume: str, page: int, action: str = "next"):
 
 @pytest.fixture
 def hostile(app, make_facilitator, make_partnership, make_round, make_session, login, new_client):
-    from survey.extensions import db
-    from survey.models import Facilitator
+    from survey.store.database import db
+    from survey.store.models import Facilitator
 
     owner = make_facilitator(email="owner@example.org", name=f"{SCRIPT} {FORMULA}")
     admin = make_facilitator(email="admin@example.org", name=IMG)

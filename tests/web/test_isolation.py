@@ -11,10 +11,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.models import Invitation, Partner, Partnership, Round, SymposiumSession
-
-from .helpers import (
+from survey.store.database import db
+from survey.store.models import Invitation, Partner, Partnership, Round, SymposiumSession
+from tests.helpers import (
     INSTRUMENT,
     FacilitatorRec,
     PartnershipRec,
@@ -24,7 +23,7 @@ from .helpers import (
     path_of,
     start_response,
 )
-from .routes import OWNED_ID_ARGS, Route, missing_args, routes, unknown_arg_message
+from tests.web.routes import OWNED_ID_ARGS, Route, missing_args, routes, unknown_arg_message
 
 # Other (non-id) arguments an owned route may carry, with a value valid for any object.
 # Add a line when a facilitator route gains a new kind of argument.

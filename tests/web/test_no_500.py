@@ -10,10 +10,9 @@ import plotly
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from survey.extensions import db
-from survey.models import Invitation, Response, utcnow
-
-from .helpers import (
+from survey.store.database import db
+from survey.store.models import Invitation, Response, utcnow
+from tests.helpers import (
     INSTRUMENT,
     complete_response,
     csrf_from,
@@ -24,7 +23,7 @@ from .helpers import (
     start_response,
     stored_answers,
 )
-from .routes import Route, combinations, missing_args, routes, unknown_arg_message
+from tests.web.routes import Route, combinations, missing_args, routes, unknown_arg_message
 
 HUGE_INT = 10**30
 GARBAGE_IDS = [0, 999_999, 2**31, 2**63, HUGE_INT]
@@ -333,7 +332,7 @@ def test_body_over_the_size_limit_is_413(app, scene):
 
 def test_nul_characters_in_otherwise_valid_forms(app, scene):
     """PostgreSQL cannot store text with NUL: a 4xx on every backend, and nothing saved."""
-    from survey.models import Partner, Partnership
+    from survey.store.models import Partner, Partnership
 
     world = scene["world"]
     owner = scene["clients"]["owner"]

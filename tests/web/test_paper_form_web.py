@@ -18,9 +18,8 @@ from flask import Flask
 from pypdf import PdfReader
 
 from survey.cli import cli
-from survey.extensions import db
-
-from .helpers import INSTRUMENT, QUESTIONNAIRES, instrument, text_of
+from survey.store.database import db
+from tests.helpers import INSTRUMENT, QUESTIONNAIRES, instrument, text_of
 
 A4_HEIGHT = 841.89
 
@@ -87,7 +86,7 @@ def test_a_language_or_size_it_does_not_know_falls_back(client, login, world) ->
 
 
 def test_the_form_prints_the_instrument_the_round_pinned(app, client, login, world) -> None:
-    from survey.models import Round
+    from survey.store.models import Round
 
     original = question_text("en")
     with app.app_context():
@@ -145,7 +144,7 @@ class TestWithThePdfCache:
         return {"PDF_CACHE_DIR": str(tmp_path / "pdf-cache")}
 
     def test_a_form_asked_for_again_is_laid_out_once(self, app, client, login, world) -> None:
-        from survey.models import Partner
+        from survey.store.models import Partner
 
         def cached() -> list[Path]:
             return sorted(Path(app.config["PDF_CACHE_DIR"]).glob("*/*.pdf"))

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 
 from reports.pack import INDEX_NAME
-
-from .helpers import get_csrf
-from .test_reports_web import PARTNERS, add_responses, text_of_pdf
+from tests.helpers import get_csrf
+from tests.web.test_reports_web import PARTNERS, add_responses, text_of_pdf
 
 
 @pytest.fixture

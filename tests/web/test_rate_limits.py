@@ -13,9 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from survey.extensions import limiter
-
-from .helpers import get_csrf, post_form, start_response, text_of
+from survey.web.extensions import limiter
+from tests.helpers import get_csrf, post_form, start_response, text_of
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -157,7 +156,7 @@ def test_limits_hold_in_memory_when_redis_is_down(make_app, world):
 
 
 def test_storage_comes_from_the_environment(monkeypatch, tmp_path):
-    from survey.config import build_config
+    from survey.web.config import build_config
 
     overrides = {"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
     monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)

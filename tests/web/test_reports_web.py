@@ -18,17 +18,16 @@ from pypdf import PdfReader
 
 from reports.pack import INDEX_NAME
 from survey.cli import cli
-from survey.extensions import db
-from tests.core_helpers import TINY
-
-from .helpers import get_csrf, instrument, text_of, valid_value
+from survey.store.database import db
+from tests.core.helpers import TINY
+from tests.helpers import get_csrf, instrument, text_of, valid_value
 
 PARTNERS = ("Police", "Public Health", "Housing")
 
 
 def add_responses(app: Flask, round_id: int, partner_ids: dict[str, int], counts: dict[str, int]):
     """Submitted responses straight into the database: every item answered ``4``."""
-    from survey.models import Answer, Response, utcnow
+    from survey.store.models import Answer, Response, utcnow
 
     with app.app_context():
         for name, n in counts.items():
@@ -126,7 +125,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, world) -> None:
 
 
 def test_a_pooled_partner_has_no_copy_of_its_own(app, client, login, answered) -> None:
-    from survey.models import Partnership
+    from survey.store.models import Partnership
 
     with app.app_context():
         db.session.get(Partnership, answered.partnership.id).min_group_size = 2

@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import update
 from werkzeug.datastructures import MultiDict
 
-from survey.extensions import db
-from survey.models import Answer, Invitation, Response, Round, utcnow
-
-from .helpers import (
+from survey.store.database import db
+from survey.store.models import Answer, Invitation, Response, Round, utcnow
+from tests.helpers import (
     answer_all,
     answer_rows,
     checked_values,
@@ -42,7 +41,7 @@ CLOSED_NOTICE = "This assessment is closed, so answers can no longer be changed.
 NOT_FOUND = "We can't find that page"
 EXPIRED = "This form has expired"
 
-TRANSLATIONS = Path(__file__).resolve().parents[2] / "survey" / "translations"
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "survey" / "web" / "translations"
 FR_MO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.mo"
 
 

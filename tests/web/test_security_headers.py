@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from .access_policy import (
+from tests.helpers import csrf_from, get_csrf, post_form
+from tests.web.access_policy import (
     FACILITATORS,
     POLICY,
     RESPONDENT_TOKEN,
@@ -18,8 +19,7 @@ from .access_policy import (
     expected,
     unlisted,
 )
-from .helpers import csrf_from, get_csrf, post_form
-from .routes import routes
+from tests.web.routes import routes
 
 # Pages that may be kept in a cache: the same for everyone, no data of anyone's.
 CACHEABLE = {"static", "dashboard.plotly_js"}

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from survey.extensions import db
-from survey.models import Facilitator, Invitation, Partner, Partnership, Round
-
-from .access_policy import (
+from survey.store.database import db
+from survey.store.models import Facilitator, Invitation, Partner, Partnership, Round
+from tests.web.access_policy import (
     ADMIN_ONLY,
     EXPECTED,
     FACILITATOR_OWNED,
@@ -25,7 +24,7 @@ from .access_policy import (
     outcome,
     unlisted,
 )
-from .routes import routes
+from tests.web.routes import routes
 
 # Requests that change what later requests of the matrix meet: sent after all the others.
 LAST = ("symposium.remove_round", "symposium.close_session", "symposium.reopen_session")

@@ -1,4 +1,4 @@
-"""The session cookie (survey/sessions.py): sent again only when it changed or is a day old.
+"""The session cookie (survey/web/sessions.py): sent again only when it changed or is a day old.
 
 A respondent's browser keeps its resume links in a permanent session that lives 30 days from
 the last visit. These tests pin what that means for them: an unchanged cookie is not re-signed
@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from itsdangerous import TimestampSigner
 
-from .helpers import start_response
+from tests.helpers import start_response
 
 DAY = 24 * 3600
 

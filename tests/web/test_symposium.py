@@ -14,11 +14,16 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select
 
-from survey.extensions import db
-from survey.models import Invitation, SessionRound, SymposiumSession
-from survey.symposium import CODE_ALPHABET, cohort_scores, format_code, new_code, normalise_code
-
-from .helpers import (
+from survey.core.symposium import (
+    CODE_ALPHABET,
+    cohort_scores,
+    format_code,
+    new_code,
+    normalise_code,
+)
+from survey.store.database import db
+from survey.store.models import Invitation, SessionRound, SymposiumSession
+from tests.helpers import (
     complete_response,
     csrf_from,
     get_csrf,
@@ -27,7 +32,6 @@ from .helpers import (
     start_response,
     text_of,
 )
-from .test_health_cli import keep_logging  # noqa: F401  (a fixture)
 
 PARTNERSHIPS = {
     "Riverside Safety Table": ["Riverside Police", "Riverside Public Health", "Riverside Housing"],

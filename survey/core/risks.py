@@ -1,0 +1,447 @@
+"""Signs of a "partnership in name only", read from a score report.
+
+Each rule yields flags with the numbers that fired it (``evidence``, in words, and ``values``)
+and a practice to try, worded as a prompt for a conversation at the table, not a verdict.
+Thresholds and severities come from the instrument's ``rules:`` block. The overall
+``pino_risk`` is documented in ``docs/scoring.md``. No Flask here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from survey.core.questionnaire import ROLE_CONTINUUM, SEVERITY_RANK, Questionnaire
+
+if TYPE_CHECKING:
+    from survey.core.scoring import PartnerScores, ScoreReport
+
+RULE_ORDER = (
+    "power-imbalance",
+    "perception-gap",
+    "role-mismatch",
+    "silent-partner",
+    "dominant-voice",
+    "divergent-views",
+    "low-score",
+)
+# The rules that speak of unequal power, voice or involvement: the marks of a partnership that
+# exists on paper. Low scores and divergent views matter, but on their own they are not that.
+PINO_SIGNALS = frozenset(
+    {"power-imbalance", "perception-gap", "role-mismatch", "silent-partner", "dominant-voice"}
+)
+
+# Evidence sentences in the interface languages. The instrument supplies the practices.
+_EVIDENCE: dict[str, dict[str, str]] = {
+    "en": {
+        "silent-partner": "No one from {partner} has responded yet ({invited} invited).",
+        "power-imbalance-low": "The partnership scores {score} on {dimension}, below {below}.",
+        "power-imbalance-gap": "{partner} scores {score} on {dimension}, {gap} below the lead "
+        "({lead}: {lead_score}).",
+        "perception-gap": "On {dimension}, the lead ({lead}) scores {lead_score}; the other "
+        "partners average {others} ({gap} lower).",
+        # The reported role is the most common answer, not always a majority: say "most often".
+        "role-mismatch": "{partner} is listed as {listed}, but its respondents most often "
+        "describe its role as {reported} ({count} of {total}).",
+        "divergent-views": "Partners disagree on {dimension}: scores range from {min} to {max} "
+        "(standard deviation {sd} across {n} partners).",
+        "dominant-voice": "{partner} gives {count} of {total} responses ({share}), with "
+        "{n} partners responding.",
+        "low-score": "The partnership scores {score} on {dimension}, in the concern band "
+        "(below {borderline}).",
+    },
+    "fr": {
+        "silent-partner": "Personne de {partner} n’a encore répondu ({invited} personnes "
+        "invitées).",
+        "power-imbalance-low": "Le partenariat obtient {score} pour « {dimension} », sous {below}.",
+        "power-imbalance-gap": "{partner} obtient {score} pour « {dimension} », soit {gap} "
+        "de moins que l’organisme responsable ({lead} : {lead_score}).",
+        "perception-gap": "Pour « {dimension} », l’organisme responsable ({lead}) obtient "
+        "{lead_score}; les autres partenaires ont une moyenne de {others} ({gap} de moins).",
+        "role-mismatch": "{partner} est inscrit comme partenaire de {listed}, mais ses "
+        "répondants décrivent le plus souvent son rôle comme de la {reported} ({count} sur "
+        "{total}).",
+        "divergent-views": "Les partenaires divergent sur « {dimension} » : les scores vont "
+        "de {min} à {max} (écart-type de {sd} entre {n} partenaires).",
+        "dominant-voice": "{partner} fournit {count} des {total} réponses ({share}), "
+        "avec {n} partenaires qui répondent.",
+        "low-score": "Le partenariat obtient {score} pour « {dimension} », dans la zone de "
+        "préoccupation (sous {borderline}).",
+    },
+}
+
+RULE_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "silent-partner": "Silent partner",
+        "power-imbalance": "Power imbalance",
+        "perception-gap": "Perception gap",
+        "role-mismatch": "Role mismatch",
+        "divergent-views": "Divergent views",
+        "dominant-voice": "Dominant voice",
+        "low-score": "Low score",
+    },
+    "fr": {
+        "silent-partner": "Partenaire silencieux",
+        "power-imbalance": "Déséquilibre des pouvoirs",
+        "perception-gap": "Écart de perception",
+        "role-mismatch": "Discordance de rôle",
+        "divergent-views": "Points de vue divergents",
+        "dominant-voice": "Voix dominante",
+        "low-score": "Score faible",
+    },
+}
+
+ROLE_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "communication": "communication",
+        "cooperation": "cooperation",
+        "coordination": "coordination",
+        "collaboration": "collaboration",
+    },
+    "fr": {
+        "communication": "communication",
+        "cooperation": "coopération",
+        "coordination": "coordination",
+        "collaboration": "collaboration",
+    },
+}
+
+# Practices for rules that are not about one dimension, when the instrument gives none.
+_DEFAULT_PRACTICE: dict[str, dict[str, str]] = {
+    "en": {
+        "silent-partner": "Ask the partner, in person, what would make it easier to take part; "
+        "agree on a named representative and a back-up.",
+        "role-mismatch": "Review together the role each partner actually plays, and either "
+        "give the partner a real share of planning and decisions or list its role honestly.",
+        "dominant-voice": "Read the results one organisation at a time, and invite the "
+        "quieter partners to speak first when they are discussed.",
+    },
+    "fr": {
+        "silent-partner": "Demandez au partenaire, en personne, ce qui faciliterait sa "
+        "participation; convenez d’une personne représentante et d’une suppléante.",
+        "role-mismatch": "Revoyez ensemble le rôle que chaque partenaire joue réellement, et "
+        "donnez-lui une vraie part de la planification et des décisions, ou inscrivez son rôle "
+        "tel qu’il est.",
+        "dominant-voice": "Lisez les résultats un organisme à la fois, et invitez les "
+        "partenaires plus discrets à s'exprimer en premier.",
+    },
+}
+
+
+def format_number(value: float, language: str, decimals: int = 2) -> str:
+    """A number as people write it in ``language`` (French uses a decimal comma)."""
+    text = f"{value:.{decimals}f}"
+    return text.replace(".", ",") if language == "fr" else text
+
+
+def format_share(value: float, language: str) -> str:
+    pct = f"{value * 100:.0f}"
+    return f"{pct} %" if language == "fr" else f"{pct}%"
+
+
+def role_name(role: str, language: str) -> str:
+    return ROLE_NAMES.get(language, ROLE_NAMES["en"]).get(role, role)
+
+
+class _Rules:
+    """One evaluation of all rules over one report, in one language."""
+
+    def __init__(self, questionnaire: Questionnaire, report: ScoreReport, language: str) -> None:
+        self.q = questionnaire
+        self.report = report
+        self.lang = language
+        self.messages = _EVIDENCE.get(language, _EVIDENCE["en"])
+        self.titles = {d["id"]: d["title"] for d in report["dimensions"]}
+        self.partners = report["partners"]
+        self.leads = [p for p in self.partners if p["lead"]]
+
+    def n(self, value: float) -> str:
+        return format_number(value, self.lang)
+
+    def say(self, key: str, **values: Any) -> str:
+        return self.messages[key].format(**values)
+
+    def recommendation(self, rule_id: str, dimension: str | None) -> str:
+        configured = self.q.rules.get(rule_id).recommendation
+        if configured:
+            return self.q.text(configured, self.lang)
+        if dimension is not None:
+            practices = self.q.dimension_by_id[dimension].practices
+            if practices:
+                return self.q.text(practices[0], self.lang)
+        defaults = _DEFAULT_PRACTICE.get(self.lang, _DEFAULT_PRACTICE["en"])
+        return defaults.get(rule_id, "")
+
+    def flag(
+        self,
+        rule_id: str,
+        dimension: str | None,
+        partners: Sequence[str],
+        evidence: Sequence[str],
+        values: dict[str, Any],
+    ) -> dict[str, Any]:
+        return {
+            "rule": rule_id,
+            "severity": self.q.rules.get(rule_id).severity,  # type: ignore[attr-defined]
+            "dimension": dimension,
+            "partners": list(partners),
+            "evidence": " ".join(evidence),
+            "values": values,
+            "recommendation": self.recommendation(rule_id, dimension),
+        }
+
+    def lead_score(self, dimension: str) -> tuple[str, float] | None:
+        scored = [p for p in self.leads if p["scores"][dimension] is not None]
+        if not scored:
+            return None
+        names = ", ".join(p["partner"] for p in scored)
+        return names, sum(p["scores"][dimension] for p in scored) / len(scored)  # type: ignore[misc]
+
+    # -- the rules ------------------------------------------------------------------------
+
+    def silent_partner(self) -> list[dict[str, Any]]:
+        return [
+            self.flag(
+                "silent-partner",
+                None,
+                [p["partner"]],
+                [self.say("silent-partner", partner=p["partner"], invited=p["invited"])],
+                {"invited": p["invited"], "respondents": 0},
+            )
+            for p in self.partners
+            if (p["invited"] or 0) >= 1 and p["respondents"] == 0
+        ]
+
+    def power_imbalance(self) -> list[dict[str, Any]]:
+        rule = self.q.rules.power_imbalance
+        dim = rule.dimension
+        overall = self.report["partnership"]["scores"].get(dim)
+        evidence: list[str] = []
+        named: list[str] = []
+        values: dict[str, Any] = {"partnership": overall}
+        if overall is not None and overall < rule.below - 1e-9:  # 2.9999999999999996 is 3.0
+            evidence.append(
+                self.say(
+                    "power-imbalance-low",
+                    score=self.n(overall),
+                    dimension=self.titles[dim],
+                    below=self.n(rule.below),
+                )
+            )
+            named += [
+                p["partner"]
+                for p in self.partners
+                if p["scores"][dim] is not None and p["scores"][dim] < rule.below - 1e-9  # type: ignore[operator]
+            ]
+        lead = self.lead_score(dim)
+        if lead is not None:
+            lead_names, lead_value = lead
+            values["lead"] = lead_value
+            for p in self.partners:
+                s = p["scores"][dim]
+                if p["lead"] or s is None or lead_value - s < rule.gap - 1e-9:
+                    continue
+                evidence.append(
+                    self.say(
+                        "power-imbalance-gap",
+                        partner=p["partner"],
+                        score=self.n(s),
+                        dimension=self.titles[dim],
+                        gap=self.n(lead_value - s),
+                        lead=lead_names,
+                        lead_score=self.n(lead_value),
+                    )
+                )
+                if p["partner"] not in named:
+                    named.append(p["partner"])
+        if not evidence:
+            return []
+        values["partners"] = {name: self._score_of(name, dim) for name in named}
+        return [self.flag("power-imbalance", dim, named, evidence, values)]
+
+    def _score_of(self, name: str, dim: str) -> float | None:
+        return next(p["scores"][dim] for p in self.partners if p["partner"] == name)
+
+    def perception_gap(self) -> list[dict[str, Any]]:
+        rule = self.q.rules.perception_gap
+        flags = []
+        for dim in self.titles:
+            lead = self.lead_score(dim)
+            others = [
+                p["scores"][dim]
+                for p in self.partners
+                if not p["lead"] and p["scores"][dim] is not None
+            ]
+            if lead is None or not others:
+                continue
+            lead_names, lead_value = lead
+            others_mean = sum(others) / len(others)  # type: ignore[arg-type]
+            gap = lead_value - others_mean
+            if gap < rule.gap - 1e-9:  # tolerance: 4.2 - 3.2 must count as a gap of 1.0
+                continue
+            flags.append(
+                self.flag(
+                    "perception-gap",
+                    dim,
+                    [p["partner"] for p in self.leads],
+                    [
+                        self.say(
+                            "perception-gap",
+                            dimension=self.titles[dim],
+                            lead=lead_names,
+                            lead_score=self.n(lead_value),
+                            others=self.n(others_mean),
+                            gap=self.n(gap),
+                        )
+                    ],
+                    {"lead": lead_value, "others": others_mean, "gap": gap},
+                )
+            )
+        return flags
+
+    def role_mismatch(self) -> list[dict[str, Any]]:
+        flags = []
+        for p in self.partners:
+            listed, reported = p["role"], p["reported_role"]
+            if listed not in ROLE_CONTINUUM or reported is None:
+                continue
+            if ROLE_CONTINUUM.index(reported) >= ROLE_CONTINUUM.index(listed):
+                continue
+            total = sum(p["role_counts"].values())
+            flags.append(
+                self.flag(
+                    "role-mismatch",
+                    None,
+                    [p["partner"]],
+                    [
+                        self.say(
+                            "role-mismatch",
+                            partner=p["partner"],
+                            listed=role_name(listed, self.lang),
+                            reported=role_name(reported, self.lang),
+                            count=p["role_counts"][reported],
+                            total=total,
+                        )
+                    ],
+                    {"listed": listed, "reported": reported, "role_counts": p["role_counts"]},
+                )
+            )
+        return flags
+
+    def divergent_views(self) -> list[dict[str, Any]]:
+        rule = self.q.rules.divergent_views
+        flags = []
+        for dim, spread in self.report["spread"].items():
+            sd = spread["sd"]
+            if sd is None or spread["partners"] < rule.min_partners or sd < rule.sd - 1e-9:
+                continue
+            flags.append(
+                self.flag(
+                    "divergent-views",
+                    dim,
+                    [],
+                    [
+                        self.say(
+                            "divergent-views",
+                            dimension=self.titles[dim],
+                            min=self.n(spread["min"]),  # type: ignore[arg-type]
+                            max=self.n(spread["max"]),  # type: ignore[arg-type]
+                            sd=self.n(sd),
+                            n=spread["partners"],
+                        )
+                    ],
+                    dict(spread),
+                )
+            )
+        return flags
+
+    def dominant_voice(self) -> list[dict[str, Any]]:
+        rule = self.q.rules.dominant_voice
+        responding: list[PartnerScores] = [p for p in self.partners if p["respondents"] > 0]
+        total = sum(p["respondents"] for p in responding)
+        if len(responding) < rule.min_partners or total == 0:
+            return []
+        return [
+            self.flag(
+                "dominant-voice",
+                None,
+                [p["partner"]],
+                [
+                    self.say(
+                        "dominant-voice",
+                        partner=p["partner"],
+                        count=p["respondents"],
+                        total=total,
+                        share=format_share(p["respondents"] / total, self.lang),
+                        n=len(responding),
+                    )
+                ],
+                {
+                    "respondents": p["respondents"],
+                    "total": total,
+                    "share": p["respondents"] / total,
+                },
+            )
+            for p in responding
+            if p["respondents"] / total > rule.share
+        ]
+
+    def low_score(self) -> list[dict[str, Any]]:
+        borderline = self.q.bands.borderline
+        return [
+            self.flag(
+                "low-score",
+                dim,
+                [],
+                [
+                    self.say(
+                        "low-score",
+                        score=self.n(s),
+                        dimension=self.titles[dim],
+                        borderline=self.n(borderline),
+                    )
+                ],
+                {"score": s},
+            )
+            for dim, s in self.report["partnership"]["scores"].items()
+            if s is not None and self.report["partnership"]["bands"][dim] == "concern"
+        ]
+
+
+def evaluate(
+    questionnaire: Questionnaire, report: ScoreReport, language: str
+) -> tuple[list[dict[str, Any]], str]:
+    """All flags that fire on ``report``, most severe first, and the overall pino_risk."""
+    rules = _Rules(questionnaire, report, language)
+    flags: list[dict[str, Any]] = []
+    for rule_id in RULE_ORDER:
+        if questionnaire.rules.get(rule_id).enabled:
+            flags.extend(getattr(rules, rule_id.replace("-", "_"))())
+    dim_order = {d: i for i, d in enumerate(rules.titles)}
+    flags.sort(
+        key=lambda f: (
+            -SEVERITY_RANK[f["severity"]],
+            RULE_ORDER.index(f["rule"]),
+            dim_order.get(f["dimension"], -1),
+        )
+    )
+    return flags, pino_risk(flags)
+
+
+def pino_risk(flags: Sequence[dict[str, Any]]) -> str:
+    """Overall risk of a partnership in name only.
+
+    ``none``: no flag. ``high``: power-imbalance and perception-gap both fire (the lead sees
+    a partnership the others do not, and power is unequal), or three or more distinct signal
+    rules fire. ``medium``: two distinct signal rules, or any flag of high severity.
+    ``low``: anything else (low scores, divergent views, a single signal).
+    """
+    if not flags:
+        return "none"
+    fired = {f["rule"] for f in flags}
+    signals = fired & PINO_SIGNALS
+    if {"power-imbalance", "perception-gap"} <= fired or len(signals) >= 3:
+        return "high"
+    if len(signals) == 2 or any(f["severity"] == "high" for f in flags):
+        return "medium"
+    return "low"

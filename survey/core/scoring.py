@@ -1,0 +1,401 @@
+"""Answers -> scores per respondent, partner and partnership, as one plain-data score report.
+
+The method (``docs/scoring.md``):
+
+* a respondent's dimension score is the mean of their answered items after reverse-keying
+  (``min + max - value``); ``na`` and blanks are not answers; it is null when fewer than half
+  of the dimension's items are answered;
+* a partner's score is the mean of its respondents' scores, and the partnership's score is the
+  mean of its partners' scores: one voice per organisation, however many people it sends;
+* beside every mean: the band, the spread across partners and the share of ``na`` answers.
+
+Answers are held column by column (one numpy array per scored item) because a round can hold
+100,000 respondents and per-respondent Python loops would take seconds. No Flask here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+import numpy as np
+
+from survey.core.questionnaire import NA, ROLE_CONTINUUM, Questionnaire
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+@dataclass(frozen=True)
+class PartnerInfo:
+    """An organisation in the partnership, as the partnership lists it."""
+
+    name: str
+    sector: str = ""
+    lead: bool = False
+    role: str | None = None  # the role the partnership lists for it, on ROLE_CONTINUUM
+    invited: int | None = None
+
+
+@dataclass
+class AnswerSet:
+    """The answers of many respondents, one column per question.
+
+    ``scored[item]`` holds the raw scale value of each respondent (NaN when blank or ``na``)
+    and ``na[item]`` marks the ``na`` answers. ``other[question]`` holds the answers to
+    unscored questions: a string or None (single choice, text) or a tuple (multiple choice).
+    """
+
+    respondents: list[str]
+    partner_index: np.ndarray  # int array: position of each respondent's partner in `partners`
+    scored: dict[str, np.ndarray]
+    na: dict[str, np.ndarray]
+    other: dict[str, list[Any]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.respondents)
+
+
+class AnswerSetBuilder:
+    """Collects answers respondent by respondent (web rounds, imports) into an AnswerSet."""
+
+    def __init__(self, questionnaire: Questionnaire, partners: Sequence[PartnerInfo]) -> None:
+        self.questionnaire = questionnaire
+        self._partner_pos = {p.name: i for i, p in enumerate(partners)}
+        self._items = [q.id for q in questionnaire.questions() if q.dimension is not None]
+        self._others = [q.id for q in questionnaire.questions() if q.dimension is None]
+        self._respondents: list[str] = []
+        self._partners: list[int] = []
+        self._values: dict[str, list[float]] = {i: [] for i in self._items}
+        self._na: dict[str, list[bool]] = {i: [] for i in self._items}
+        self._other: dict[str, list[Any]] = {i: [] for i in self._others}
+
+    def add(self, respondent: str, partner: str, answers: Mapping[str, Any]) -> None:
+        """Add one respondent. Likert answers are numbers, ``"na"`` or None (blank)."""
+        self._respondents.append(respondent)
+        self._partners.append(self._partner_pos[partner])
+        for item in self._items:
+            value = answers.get(item)
+            is_na = value == NA
+            self._na[item].append(is_na)
+            self._values[item].append(math.nan if value is None or is_na else float(value))
+        for question in self._others:
+            self._other[question].append(answers.get(question))
+
+    def build(self) -> AnswerSet:
+        return AnswerSet(
+            respondents=self._respondents,
+            partner_index=np.asarray(self._partners, dtype=np.intp),
+            scored={i: np.asarray(v, dtype=float) for i, v in self._values.items()},
+            na={i: np.asarray(v, dtype=bool) for i, v in self._na.items()},
+            other=self._other,
+        )
+
+
+def answer_set(
+    questionnaire: Questionnaire,
+    partners: Sequence[PartnerInfo],
+    rows: Iterable[tuple[str, str, Mapping[str, Any]]],
+) -> AnswerSet:
+    """Build an AnswerSet from ``(respondent, partner, answers)`` rows."""
+    builder = AnswerSetBuilder(questionnaire, partners)
+    for respondent, partner, answers in rows:
+        builder.add(respondent, partner, answers)
+    return builder.build()
+
+
+# ---------------------------------------------------------------------------------------------
+# The score report: plain data, the one thing dashboards, PDFs, exports and the CLI consume.
+
+
+class Spread(TypedDict):
+    sd: float | None
+    min: float | None
+    max: float | None
+    partners: int
+
+
+class PartnershipScores(TypedDict):
+    scores: dict[str, float | None]
+    bands: dict[str, str | None]
+    na_share: dict[str, float | None]
+    respondents: int
+    invited: int | None
+    response_rate: float | None
+
+
+class PartnerScores(TypedDict):
+    partner: str
+    sector: str
+    lead: bool
+    role: str | None
+    reported_role: str | None
+    role_counts: dict[str, int]
+    respondents: int
+    invited: int | None
+    response_rate: float | None
+    scores: dict[str, float | None]
+    bands: dict[str, str | None]
+    na_share: dict[str, float | None]
+
+
+class ScoreReport(TypedDict):
+    questionnaire: dict[str, Any]
+    language: str
+    dimensions: list[dict[str, Any]]
+    bands: dict[str, float]
+    rules: dict[str, dict[str, Any]]
+    partnership: PartnershipScores
+    partners: list[PartnerScores]
+    spread: dict[str, Spread]
+    items: list[dict[str, Any]]
+    comments: list[dict[str, Any]]
+    flags: list[dict[str, Any]]
+    pino_risk: str
+
+
+# Scores are means of means, so a score of exactly 4.0 can come out as 3.9999999999999996;
+# a score within this of a cut-off is at the cut-off (the risk rules use the same tolerance).
+CUT_OFF_TOLERANCE = 1e-9
+
+
+def band(score: float | None, strength: float, borderline: float) -> str | None:
+    """``strength`` at or above its cut-off, ``borderline`` at or above that one, else
+    ``concern``; None for a missing score."""
+    if score is None:
+        return None
+    if score >= strength - CUT_OFF_TOLERANCE:
+        return "strength"
+    if score >= borderline - CUT_OFF_TOLERANCE:
+        return "borderline"
+    return "concern"
+
+
+def _num(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+def respondent_scores(questionnaire: Questionnaire, answers: AnswerSet) -> dict[str, np.ndarray]:
+    """Each respondent's score per dimension (NaN where fewer than half the items answered)."""
+    out: dict[str, np.ndarray] = {}
+    n = len(answers)
+    for dim_id, items in questionnaire.items_by_dimension.items():
+        k = len(items)
+        sums = np.zeros(n)
+        counts = np.zeros(n, dtype=np.intp)
+        for item in items:
+            column = answers.scored[item.id]
+            if item.reverse:
+                scale = questionnaire.scales[item.scale or ""]
+                column = (scale.minimum + scale.maximum) - column
+            answered = ~np.isnan(column)
+            sums += np.where(answered, column, 0.0)
+            counts += answered
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[dim_id] = np.where(2 * counts >= k, sums / np.maximum(counts, 1), np.nan)
+    return out
+
+
+def _reported_role(values: Iterable[Any]) -> tuple[str | None, dict[str, int]]:
+    counts = Counter(v for v in values if v in ROLE_CONTINUUM)
+    if not counts:
+        return None, {}
+    top = max(counts.values())
+    # On a tie the higher role wins: a flag must rest on a clear majority, not a coin toss.
+    modal = max((r for r, c in counts.items() if c == top), key=ROLE_CONTINUUM.index)
+    return modal, {r: counts[r] for r in ROLE_CONTINUUM if r in counts}
+
+
+def score(
+    questionnaire: Questionnaire,
+    partners: Sequence[PartnerInfo],
+    answers: AnswerSet,
+    language: str | None = None,
+) -> ScoreReport:
+    """Score a round: the whole score report, flags and overall risk included."""
+    from survey.core.risks import evaluate  # risks reads the report this function builds
+
+    lang = language or questionnaire.default_language
+    bands_cfg = questionnaire.bands
+    n_partners = len(partners)
+    pidx = answers.partner_index
+    respondents_per_partner = np.bincount(pidx, minlength=n_partners)
+    dim_ids = [d.id for d in questionnaire.dimensions]
+
+    per_respondent = respondent_scores(questionnaire, answers)
+    partner_scores: dict[str, np.ndarray] = {}
+    partner_na: dict[str, np.ndarray] = {}
+    partnership_scores: dict[str, float | None] = {}
+    partnership_na: dict[str, float | None] = {}
+    spread: dict[str, Spread] = {}
+    for dim_id in dim_ids:
+        values = per_respondent[dim_id]
+        ok = ~np.isnan(values)
+        sums = np.bincount(pidx[ok], weights=values[ok], minlength=n_partners)
+        counts = np.bincount(pidx[ok], minlength=n_partners)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        partner_scores[dim_id] = means
+
+        items = questionnaire.items_by_dimension[dim_id]
+        na_counts = np.zeros(n_partners)
+        given_counts = np.zeros(n_partners)
+        for item in items:
+            na = answers.na[item.id]
+            given = na | ~np.isnan(answers.scored[item.id])
+            na_counts += np.bincount(pidx, weights=na, minlength=n_partners)
+            given_counts += np.bincount(pidx, weights=given, minlength=n_partners)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            partner_na[dim_id] = np.where(given_counts > 0, na_counts / given_counts, np.nan)
+        total_given = given_counts.sum()
+        partnership_na[dim_id] = float(na_counts.sum() / total_given) if total_given else None
+
+        scored_partners = means[~np.isnan(means)]
+        if scored_partners.size:
+            partnership_scores[dim_id] = float(scored_partners.mean())
+            spread[dim_id] = {
+                "sd": float(scored_partners.std()),  # population SD: the partners are all of them
+                "min": float(scored_partners.min()),
+                "max": float(scored_partners.max()),
+                "partners": int(scored_partners.size),
+            }
+        else:
+            partnership_scores[dim_id] = None
+            spread[dim_id] = {"sd": None, "min": None, "max": None, "partners": 0}
+
+    def bands_of(scores: Mapping[str, float | None]) -> dict[str, str | None]:
+        return {d: band(s, bands_cfg.strength, bands_cfg.borderline) for d, s in scores.items()}
+
+    role_question = questionnaire.rules.role_mismatch.question
+    role_answers = answers.other.get(role_question)
+    partner_rows: list[PartnerScores] = []
+    for i, partner in enumerate(partners):
+        scores = {d: _num(partner_scores[d][i]) for d in dim_ids}
+        n_resp = int(respondents_per_partner[i])
+        if role_answers is not None:
+            reported, role_counts = _reported_role(
+                role_answers[j] for j in np.flatnonzero(pidx == i)
+            )
+        else:
+            reported, role_counts = None, {}
+        partner_rows.append(
+            {
+                "partner": partner.name,
+                "sector": partner.sector,
+                "lead": partner.lead,
+                "role": partner.role,
+                "reported_role": reported,
+                "role_counts": role_counts,
+                "respondents": n_resp,
+                "invited": partner.invited,
+                "response_rate": n_resp / partner.invited if partner.invited else None,
+                "scores": scores,
+                "bands": bands_of(scores),
+                "na_share": {d: _num(partner_na[d][i]) for d in dim_ids},
+            }
+        )
+
+    # The overall rate counts only partners whose invitations are known.
+    known = [p for p in partner_rows if p["invited"]]
+    invited_total = sum(p["invited"] or 0 for p in known) if known else None
+    rate = sum(p["respondents"] for p in known) / invited_total if invited_total else None
+
+    report: ScoreReport = {
+        "questionnaire": {
+            "id": questionnaire.id,
+            "version": str(questionnaire.version),
+            "sha256": questionnaire.sha256,
+            "title": questionnaire.text(questionnaire.title, lang),
+        },
+        "language": lang,
+        "dimensions": [
+            {
+                "id": d.id,
+                "title": questionnaire.text(d.title, lang),
+                "description": questionnaire.text(d.description, lang),
+                "practices": [questionnaire.text(p, lang) for p in d.practices],
+            }
+            for d in questionnaire.dimensions
+        ],
+        "bands": {"strength": bands_cfg.strength, "borderline": bands_cfg.borderline},
+        "rules": {
+            rule_id: questionnaire.rules.get(rule_id).model_dump(exclude={"recommendation"})
+            for rule_id in (
+                "silent-partner",
+                "power-imbalance",
+                "perception-gap",
+                "role-mismatch",
+                "divergent-views",
+                "dominant-voice",
+                "low-score",
+            )
+        },
+        "partnership": {
+            "scores": partnership_scores,
+            "bands": bands_of(partnership_scores),
+            "na_share": partnership_na,
+            "respondents": len(answers),
+            "invited": invited_total,
+            "response_rate": rate,
+        },
+        "partners": partner_rows,
+        "spread": spread,
+        "items": _item_distributions(questionnaire, answers, lang),
+        "comments": _comments(questionnaire, answers, lang),
+        "flags": [],
+        "pino_risk": "none",
+    }
+    flags, risk = evaluate(questionnaire, report, lang)
+    report["flags"] = flags
+    report["pino_risk"] = risk
+    return report
+
+
+def _item_distributions(
+    questionnaire: Questionnaire, answers: AnswerSet, lang: str
+) -> list[dict[str, Any]]:
+    items = []
+    for question in questionnaire.questions():
+        if question.dimension is None:
+            continue
+        column = answers.scored[question.id]
+        options = [
+            {
+                "value": option.value,
+                "label": questionnaire.text(option.label, lang),
+                "count": int(np.count_nonzero(column == float(option.value))),  # type: ignore[arg-type]
+            }
+            for option in questionnaire.options_of(question)
+        ]
+        items.append(
+            {
+                "id": question.id,
+                "dimension": question.dimension,
+                "text": questionnaire.text(question.text, lang),
+                "reverse": question.reverse,
+                "options": options,
+                "na": int(np.count_nonzero(answers.na[question.id])),
+                "blank": int(np.count_nonzero(np.isnan(column) & ~answers.na[question.id])),
+            }
+        )
+    return items
+
+
+def _comments(questionnaire: Questionnaire, answers: AnswerSet, lang: str) -> list[dict[str, Any]]:
+    groups = []
+    for question in questionnaire.questions():
+        if question.type != "text":
+            continue
+        texts = [t.strip() for t in answers.other.get(question.id, []) if t and t.strip()]
+        # Sorted, not in respondent order, so that order cannot tie a comment to a person.
+        groups.append(
+            {
+                "question": question.id,
+                "text": questionnaire.text(question.text, lang),
+                "answers": sorted(texts, key=str.casefold),
+            }
+        )
+    return groups

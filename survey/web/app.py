@@ -1,0 +1,176 @@
+"""The application factory: configuration, extensions, blueprints, security headers."""
+
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, g, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from survey.store.database import db
+from survey.web.config import build_config
+from survey.web.extensions import babel, csrf, limiter, login_manager, migrate
+from survey.web.sessions import SessionInterface
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "store" / "migrations"
+
+
+def select_locale() -> str:
+    """The respondent's response language first, then their choice, then the browser's."""
+    languages = ("en", "fr")
+    lang = g.get("lang") or session.get("lang")
+    if lang in languages:
+        return str(lang)
+    return request.accept_languages.best_match(languages) or "en"
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes: only numbers an id column can hold, so that a URL with a
+    20-digit id is a plain 404 instead of an overflow in the database driver (a 500)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
+    app.session_interface = SessionInterface()
+    app.config.update(build_config(Path(app.instance_path), config))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config.get("PROXY_FIX"):
+        # Behind a reverse proxy, rate limits and URLs need the client's address and scheme.
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    # Templates get Flask-Login's lazy proxy, not the user it would load before every page:
+    # a respondent's pages never look at it (docs/performance.md).
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page says why on its own
+
+    with app.app_context():
+        _tune_sqlite(db.engine)
+
+    from survey.store.models import Facilitator
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Facilitator | None:
+        # "<id>.<stamp>": the stamp ties the sign-in to the password it was made with.
+        number, _, stamp = user_id.partition(".")
+        if not number.isdigit() or len(number) > 10:
+            return None
+        user = db.session.get(Facilitator, int(number))
+        if user is None or not hmac.compare_digest(stamp.encode(), user.session_stamp.encode()):
+            return None
+        return user
+
+    from survey.web.views import (
+        auth,
+        dashboard,
+        errors,
+        exports,
+        facilitate,
+        health,
+        paper,
+        respond,
+    )
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(facilitate.bp)
+    app.register_blueprint(respond.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(exports.bp)
+    from survey.web.views import reports as printed_reports
+
+    app.register_blueprint(printed_reports.bp)
+    app.register_blueprint(paper.bp)
+
+    from survey.web.views import join, symposium
+
+    app.register_blueprint(symposium.bp)
+    app.register_blueprint(join.bp)
+
+    from survey.web.views import admin
+
+    app.register_blueprint(admin.bp)
+
+    errors.register(app)
+
+    from survey.web.template_helpers import register as register_template_helpers
+
+    register_template_helpers(app)
+    app.before_request(_refuse_nul_characters)
+    app.after_request(_security_headers)
+    return app
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers (dashboards) run while a partner's page is being saved.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'{style_extra}; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _refuse_nul_characters() -> None:
+    """No link or form of ours holds a NUL character, and PostgreSQL cannot even compare text
+    that does: such a request is a 400, not a database error (a 500)."""
+    texts = [request.path]
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            texts.append(key)
+            texts.extend(values)
+    if any("\x00" in text for text in texts):
+        abort(400)
+
+
+def _security_headers(response: Any) -> Any:
+    headers = response.headers
+    # plotly.js injects its own <style> element; chart pages allow inline *styles* (never
+    # inline scripts). See docs/decisions/0004-csp-and-plotly.md.
+    style_extra = " 'unsafe-inline'" if getattr(g, "inline_styles", False) else ""
+    headers.setdefault("Content-Security-Policy", CSP.format(style_extra=style_extra))
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Respondent URLs carry tokens: never send them to another site.
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    # Respondents' and joiners' URLs carry tokens and answers; by blueprint as well as by the
+    # views' flag, so that a refusal before the views' hooks run (CSRF, NUL) is covered too.
+    if getattr(g, "no_store", False) or request.blueprint in ("respond", "join"):
+        headers["Cache-Control"] = "no-store"
+    elif "Cache-Control" not in headers and current_user.is_authenticated:
+        # A signed-in facilitator's pages show partnerships' answers and names: never keep
+        # them in a browser's or a proxy's cache. (Static assets set their own header.)
+        headers["Cache-Control"] = "no-store"
+    return response
