@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from survey.core.wording import format_score
+
 # Okabe & Ito (2008); black is kept for the partnership itself.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
@@ -57,13 +59,6 @@ WORDS = {
 
 def words(language: str) -> dict[str, str]:
     return WORDS.get(language, WORDS["en"])
-
-
-def _fmt(value: float | None, language: str) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if language == "fr" else text
 
 
 # -- the chart model ----------------------------------------------------------------------
@@ -163,7 +158,7 @@ def radar_figure(spec: RadarSpec) -> dict[str, Any]:
                 "r": [value] * len(theta),
                 "theta": theta,
                 "mode": "lines",
-                "name": f"{label} ({_fmt(value, spec.language)})",
+                "name": f"{label} ({format_score(value, spec.language)})",
                 "line": {"color": RING_COLOUR, "dash": "dot", "width": 1},
                 "hoverinfo": "skip",
                 "showlegend": True,
@@ -234,7 +229,7 @@ def heatmap_figure(report: dict[str, Any]) -> dict[str, Any]:
     z = [[p["scores"][d["id"]] for d in dims] for p in partners]
     text = [
         [
-            f"{_fmt(p['scores'][d['id']], language)}<br>n={p['respondents']}"
+            f"{format_score(p['scores'][d['id']], language)}<br>n={p['respondents']}"
             if p["scores"][d["id"]] is not None
             else f"—<br>n={p['respondents']}"
             for d in dims
@@ -462,7 +457,7 @@ def slope_figure(
                 "x": [_escape_template(before_name), _escape_template(after_name)],
                 "y": [a, b],
                 "name": _escape_template(d["title"]),
-                "text": [_fmt(a, language), _fmt(b, language)],
+                "text": [format_score(a, language), format_score(b, language)],
                 "textposition": ["middle left", "middle right"],
                 "line": {"color": PALETTE[i % 7], "dash": DASHES[i % len(DASHES)], "width": 2.5},
                 "hovertemplate": "%{x}: %{y:.2f}<extra>"

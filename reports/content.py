@@ -17,7 +17,8 @@ from reports.charts import radar_spec
 from reports.svg import radar_html
 from reports.words import RULE_CONDITIONS, format_date, words
 from survey.core.questionnaire import ROLE_CONTINUUM
-from survey.core.risks import RULE_NAMES, RULE_ORDER, format_number, format_share, role_name
+from survey.core.report import RULE_ORDER
+from survey.core.wording import format_number, format_share, role_name, rule_name
 
 # The glyph beside each band, so that a band reads in greyscale and without colour.
 BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: "·"}
@@ -283,12 +284,11 @@ def _flag_row(
     hidden_names: Sequence[str],
 ) -> dict[str, Any]:
     """A flag as printed; in a partner copy, evidence that names another partner is replaced."""
-    rule_names = RULE_NAMES.get(lang, RULE_NAMES["en"])
     evidence = flag["evidence"]
     if any(name and name in evidence for name in hidden_names):
         evidence = w["hidden_evidence"]
     return {
-        "rule": rule_names.get(flag["rule"], flag["rule"]),
+        "rule": rule_name(flag["rule"], lang),
         "rule_id": flag["rule"],
         "severity": flag["severity"],
         "severity_label": w[flag["severity"]],
@@ -324,7 +324,6 @@ def _method(
     bands = report["bands"]
     strength, borderline = fmt.num(bands["strength"]), fmt.num(bands["borderline"])
     conditions = RULE_CONDITIONS.get(lang, RULE_CONDITIONS["en"])
-    rule_names = RULE_NAMES.get(lang, RULE_NAMES["en"])
     rules = []
     for rule_id in RULE_ORDER:
         config = report["rules"].get(rule_id)
@@ -338,7 +337,7 @@ def _method(
             values["dimension"] = titles.get(str(values["dimension"]), values["dimension"])
         rules.append(
             {
-                "name": rule_names.get(rule_id, rule_id),
+                "name": rule_name(rule_id, lang),
                 "id": rule_id,
                 "condition": conditions.get(rule_id, "").format(**values),
                 "severity": w[config["severity"]] if config.get("enabled", True) else w["disabled"],

@@ -30,7 +30,7 @@ from reports.pdf import (
 )
 from reports.pdf_cache import PdfCache
 from reports.words import format_date, words
-from survey.core.risks import format_share
+from survey.core.wording import format_share
 
 INDEX_NAME = "00-index.pdf"
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from html import escape
 
 from reports.charts import RING_COLOUR, RadarSpec, Series
+from survey.core.wording import format_number, format_score
 
 GRID_COLOUR = "#d0d0d0"
 TEXT_COLOUR = "#1b1f24"
@@ -54,11 +55,6 @@ def _n(value: float) -> str:
     """A coordinate, short: WeasyPrint parses it again, and fewer digits is less work."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
-
-
-def _fmt(value: float, language: str) -> str:
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if language == "fr" else text
 
 
 def wrap(text: str, width: int, max_lines: int = 3) -> list[str]:
@@ -123,7 +119,7 @@ def alt_text(spec: RadarSpec, series: Sequence[Series]) -> str:
     parts = []
     for s in series:
         values = ", ".join(
-            f"{axis} {'—' if v is None else _fmt(v, spec.language)}"
+            f"{axis} {format_score(v, spec.language)}"
             for axis, v in zip(spec.axes, s.values, strict=True)
         )
         parts.append(f"{s.name}: {values}")
@@ -205,7 +201,7 @@ def radar_layout(
     legend_top = cy + radius + 58.0
     entries = [(s.name, s.colour, s.width, s.dash) for s in series]
     entries += [
-        (f"{label} ({_fmt(value, spec.language)})", RING_COLOUR, 1.2, "dot")
+        (f"{label} ({format_number(value, spec.language)})", RING_COLOUR, 1.2, "dot")
         for value, label in spec.rings
     ]
     row_height = 17.0

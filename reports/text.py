@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from survey.core.risks import RULE_NAMES, format_number, format_share, role_name
-from survey.core.scoring import ScoreReport
+from survey.core.report import ScoreReport
+from survey.core.wording import format_number, format_share, role_name, rule_name
 
 _WORDS = {
     "en": {
@@ -68,7 +68,6 @@ def render_text(report: ScoreReport) -> str:
         return "—" if value is None else format_share(value, lang)
 
     colon = "\u00a0:" if lang == "fr" else ":"  # French puts a (non-breaking) space before ':'
-    rule_names = RULE_NAMES.get(lang, RULE_NAMES["en"])
     lines: list[str] = []
     p = report["partnership"]
     title = report["questionnaire"]["title"]
@@ -119,7 +118,7 @@ def render_text(report: ScoreReport) -> str:
     for flag in report["flags"]:
         where = f" [{titles[flag['dimension']]}]" if flag["dimension"] else ""
         lines.append(
-            f"  - {w[flag['severity']].upper()} {rule_names[flag['rule']]} ({flag['rule']})"
+            f"  - {w[flag['severity']].upper()} {rule_name(flag['rule'], lang)} ({flag['rule']})"
             f"{where}{colon} {flag['evidence']}"
         )
         if flag["recommendation"]:

@@ -9,138 +9,24 @@ Thresholds and severities come from the instrument's ``rules:`` block. The overa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from survey.core.questionnaire import ROLE_CONTINUUM, SEVERITY_RANK, Questionnaire
-
-if TYPE_CHECKING:
-    from survey.core.scoring import PartnerScores, ScoreReport
-
-RULE_ORDER = (
-    "power-imbalance",
-    "perception-gap",
-    "role-mismatch",
-    "silent-partner",
-    "dominant-voice",
-    "divergent-views",
-    "low-score",
+from survey.core.report import (
+    CUT_OFF_TOLERANCE,
+    PINO_SIGNALS,
+    RULE_ORDER,
+    Flag,
+    PartnerScores,
+    ScoreReport,
 )
-# The rules that speak of unequal power, voice or involvement: the marks of a partnership that
-# exists on paper. Low scores and divergent views matter, but on their own they are not that.
-PINO_SIGNALS = frozenset(
-    {"power-imbalance", "perception-gap", "role-mismatch", "silent-partner", "dominant-voice"}
+from survey.core.wording import (
+    default_practice,
+    evidence_sentence,
+    format_number,
+    format_share,
+    role_name,
 )
-
-# Evidence sentences in the interface languages. The instrument supplies the practices.
-_EVIDENCE: dict[str, dict[str, str]] = {
-    "en": {
-        "silent-partner": "No one from {partner} has responded yet ({invited} invited).",
-        "power-imbalance-low": "The partnership scores {score} on {dimension}, below {below}.",
-        "power-imbalance-gap": "{partner} scores {score} on {dimension}, {gap} below the lead "
-        "({lead}: {lead_score}).",
-        "perception-gap": "On {dimension}, the lead ({lead}) scores {lead_score}; the other "
-        "partners average {others} ({gap} lower).",
-        # The reported role is the most common answer, not always a majority: say "most often".
-        "role-mismatch": "{partner} is listed as {listed}, but its respondents most often "
-        "describe its role as {reported} ({count} of {total}).",
-        "divergent-views": "Partners disagree on {dimension}: scores range from {min} to {max} "
-        "(standard deviation {sd} across {n} partners).",
-        "dominant-voice": "{partner} gives {count} of {total} responses ({share}), with "
-        "{n} partners responding.",
-        "low-score": "The partnership scores {score} on {dimension}, in the concern band "
-        "(below {borderline}).",
-    },
-    "fr": {
-        "silent-partner": "Personne de {partner} n’a encore répondu ({invited} personnes "
-        "invitées).",
-        "power-imbalance-low": "Le partenariat obtient {score} pour « {dimension} », sous {below}.",
-        "power-imbalance-gap": "{partner} obtient {score} pour « {dimension} », soit {gap} "
-        "de moins que l’organisme responsable ({lead} : {lead_score}).",
-        "perception-gap": "Pour « {dimension} », l’organisme responsable ({lead}) obtient "
-        "{lead_score}; les autres partenaires ont une moyenne de {others} ({gap} de moins).",
-        "role-mismatch": "{partner} est inscrit comme partenaire de {listed}, mais ses "
-        "répondants décrivent le plus souvent son rôle comme de la {reported} ({count} sur "
-        "{total}).",
-        "divergent-views": "Les partenaires divergent sur « {dimension} » : les scores vont "
-        "de {min} à {max} (écart-type de {sd} entre {n} partenaires).",
-        "dominant-voice": "{partner} fournit {count} des {total} réponses ({share}), "
-        "avec {n} partenaires qui répondent.",
-        "low-score": "Le partenariat obtient {score} pour « {dimension} », dans la zone de "
-        "préoccupation (sous {borderline}).",
-    },
-}
-
-RULE_NAMES: dict[str, dict[str, str]] = {
-    "en": {
-        "silent-partner": "Silent partner",
-        "power-imbalance": "Power imbalance",
-        "perception-gap": "Perception gap",
-        "role-mismatch": "Role mismatch",
-        "divergent-views": "Divergent views",
-        "dominant-voice": "Dominant voice",
-        "low-score": "Low score",
-    },
-    "fr": {
-        "silent-partner": "Partenaire silencieux",
-        "power-imbalance": "Déséquilibre des pouvoirs",
-        "perception-gap": "Écart de perception",
-        "role-mismatch": "Discordance de rôle",
-        "divergent-views": "Points de vue divergents",
-        "dominant-voice": "Voix dominante",
-        "low-score": "Score faible",
-    },
-}
-
-ROLE_NAMES: dict[str, dict[str, str]] = {
-    "en": {
-        "communication": "communication",
-        "cooperation": "cooperation",
-        "coordination": "coordination",
-        "collaboration": "collaboration",
-    },
-    "fr": {
-        "communication": "communication",
-        "cooperation": "coopération",
-        "coordination": "coordination",
-        "collaboration": "collaboration",
-    },
-}
-
-# Practices for rules that are not about one dimension, when the instrument gives none.
-_DEFAULT_PRACTICE: dict[str, dict[str, str]] = {
-    "en": {
-        "silent-partner": "Ask the partner, in person, what would make it easier to take part; "
-        "agree on a named representative and a back-up.",
-        "role-mismatch": "Review together the role each partner actually plays, and either "
-        "give the partner a real share of planning and decisions or list its role honestly.",
-        "dominant-voice": "Read the results one organisation at a time, and invite the "
-        "quieter partners to speak first when they are discussed.",
-    },
-    "fr": {
-        "silent-partner": "Demandez au partenaire, en personne, ce qui faciliterait sa "
-        "participation; convenez d’une personne représentante et d’une suppléante.",
-        "role-mismatch": "Revoyez ensemble le rôle que chaque partenaire joue réellement, et "
-        "donnez-lui une vraie part de la planification et des décisions, ou inscrivez son rôle "
-        "tel qu’il est.",
-        "dominant-voice": "Lisez les résultats un organisme à la fois, et invitez les "
-        "partenaires plus discrets à s'exprimer en premier.",
-    },
-}
-
-
-def format_number(value: float, language: str, decimals: int = 2) -> str:
-    """A number as people write it in ``language`` (French uses a decimal comma)."""
-    text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if language == "fr" else text
-
-
-def format_share(value: float, language: str) -> str:
-    pct = f"{value * 100:.0f}"
-    return f"{pct} %" if language == "fr" else f"{pct}%"
-
-
-def role_name(role: str, language: str) -> str:
-    return ROLE_NAMES.get(language, ROLE_NAMES["en"]).get(role, role)
 
 
 class _Rules:
@@ -150,7 +36,6 @@ class _Rules:
         self.q = questionnaire
         self.report = report
         self.lang = language
-        self.messages = _EVIDENCE.get(language, _EVIDENCE["en"])
         self.titles = {d["id"]: d["title"] for d in report["dimensions"]}
         self.partners = report["partners"]
         self.leads = [p for p in self.partners if p["lead"]]
@@ -159,7 +44,7 @@ class _Rules:
         return format_number(value, self.lang)
 
     def say(self, key: str, **values: Any) -> str:
-        return self.messages[key].format(**values)
+        return evidence_sentence(key, self.lang, **values)
 
     def recommendation(self, rule_id: str, dimension: str | None) -> str:
         configured = self.q.rules.get(rule_id).recommendation
@@ -169,8 +54,7 @@ class _Rules:
             practices = self.q.dimension_by_id[dimension].practices
             if practices:
                 return self.q.text(practices[0], self.lang)
-        defaults = _DEFAULT_PRACTICE.get(self.lang, _DEFAULT_PRACTICE["en"])
-        return defaults.get(rule_id, "")
+        return default_practice(rule_id, self.lang)
 
     def flag(
         self,
@@ -179,7 +63,7 @@ class _Rules:
         partners: Sequence[str],
         evidence: Sequence[str],
         values: dict[str, Any],
-    ) -> dict[str, Any]:
+    ) -> Flag:
         return {
             "rule": rule_id,
             "severity": self.q.rules.get(rule_id).severity,  # type: ignore[attr-defined]
@@ -199,7 +83,7 @@ class _Rules:
 
     # -- the rules ------------------------------------------------------------------------
 
-    def silent_partner(self) -> list[dict[str, Any]]:
+    def silent_partner(self) -> list[Flag]:
         return [
             self.flag(
                 "silent-partner",
@@ -212,14 +96,14 @@ class _Rules:
             if (p["invited"] or 0) >= 1 and p["respondents"] == 0
         ]
 
-    def power_imbalance(self) -> list[dict[str, Any]]:
+    def power_imbalance(self) -> list[Flag]:
         rule = self.q.rules.power_imbalance
         dim = rule.dimension
         overall = self.report["partnership"]["scores"].get(dim)
         evidence: list[str] = []
         named: list[str] = []
         values: dict[str, Any] = {"partnership": overall}
-        if overall is not None and overall < rule.below - 1e-9:  # 2.9999999999999996 is 3.0
+        if overall is not None and overall < rule.below - CUT_OFF_TOLERANCE:
             evidence.append(
                 self.say(
                     "power-imbalance-low",
@@ -231,7 +115,8 @@ class _Rules:
             named += [
                 p["partner"]
                 for p in self.partners
-                if p["scores"][dim] is not None and p["scores"][dim] < rule.below - 1e-9  # type: ignore[operator]
+                if p["scores"][dim] is not None
+                and p["scores"][dim] < rule.below - CUT_OFF_TOLERANCE  # type: ignore[operator]
             ]
         lead = self.lead_score(dim)
         if lead is not None:
@@ -239,7 +124,7 @@ class _Rules:
             values["lead"] = lead_value
             for p in self.partners:
                 s = p["scores"][dim]
-                if p["lead"] or s is None or lead_value - s < rule.gap - 1e-9:
+                if p["lead"] or s is None or lead_value - s < rule.gap - CUT_OFF_TOLERANCE:
                     continue
                 evidence.append(
                     self.say(
@@ -262,7 +147,7 @@ class _Rules:
     def _score_of(self, name: str, dim: str) -> float | None:
         return next(p["scores"][dim] for p in self.partners if p["partner"] == name)
 
-    def perception_gap(self) -> list[dict[str, Any]]:
+    def perception_gap(self) -> list[Flag]:
         rule = self.q.rules.perception_gap
         flags = []
         for dim in self.titles:
@@ -277,7 +162,9 @@ class _Rules:
             lead_names, lead_value = lead
             others_mean = sum(others) / len(others)  # type: ignore[arg-type]
             gap = lead_value - others_mean
-            if gap < rule.gap - 1e-9:  # tolerance: 4.2 - 3.2 must count as a gap of 1.0
+            if (
+                gap < rule.gap - CUT_OFF_TOLERANCE
+            ):  # tolerance: 4.2 - 3.2 must count as a gap of 1.0
                 continue
             flags.append(
                 self.flag(
@@ -299,7 +186,7 @@ class _Rules:
             )
         return flags
 
-    def role_mismatch(self) -> list[dict[str, Any]]:
+    def role_mismatch(self) -> list[Flag]:
         flags = []
         for p in self.partners:
             listed, reported = p["role"], p["reported_role"]
@@ -328,12 +215,16 @@ class _Rules:
             )
         return flags
 
-    def divergent_views(self) -> list[dict[str, Any]]:
+    def divergent_views(self) -> list[Flag]:
         rule = self.q.rules.divergent_views
         flags = []
         for dim, spread in self.report["spread"].items():
             sd = spread["sd"]
-            if sd is None or spread["partners"] < rule.min_partners or sd < rule.sd - 1e-9:
+            if (
+                sd is None
+                or spread["partners"] < rule.min_partners
+                or sd < rule.sd - CUT_OFF_TOLERANCE
+            ):
                 continue
             flags.append(
                 self.flag(
@@ -355,7 +246,7 @@ class _Rules:
             )
         return flags
 
-    def dominant_voice(self) -> list[dict[str, Any]]:
+    def dominant_voice(self) -> list[Flag]:
         rule = self.q.rules.dominant_voice
         responding: list[PartnerScores] = [p for p in self.partners if p["respondents"] > 0]
         total = sum(p["respondents"] for p in responding)
@@ -386,7 +277,7 @@ class _Rules:
             if p["respondents"] / total > rule.share
         ]
 
-    def low_score(self) -> list[dict[str, Any]]:
+    def low_score(self) -> list[Flag]:
         borderline = self.q.bands.borderline
         return [
             self.flag(
@@ -410,10 +301,10 @@ class _Rules:
 
 def evaluate(
     questionnaire: Questionnaire, report: ScoreReport, language: str
-) -> tuple[list[dict[str, Any]], str]:
+) -> tuple[list[Flag], str]:
     """All flags that fire on ``report``, most severe first, and the overall pino_risk."""
     rules = _Rules(questionnaire, report, language)
-    flags: list[dict[str, Any]] = []
+    flags: list[Flag] = []
     for rule_id in RULE_ORDER:
         if questionnaire.rules.get(rule_id).enabled:
             flags.extend(getattr(rules, rule_id.replace("-", "_"))())
@@ -428,7 +319,7 @@ def evaluate(
     return flags, pino_risk(flags)
 
 
-def pino_risk(flags: Sequence[dict[str, Any]]) -> str:
+def pino_risk(flags: Sequence[Flag]) -> str:
     """Overall risk of a partnership in name only.
 
     ``none``: no flag. ``high``: power-imbalance and perception-gap both fire (the lead sees

@@ -19,11 +19,18 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any
 
 import numpy as np
 
 from survey.core.questionnaire import NA, ROLE_CONTINUUM, Questionnaire
+from survey.core.report import (
+    CUT_OFF_TOLERANCE,
+    PartnerScores,
+    ScoreReport,
+    Spread,
+)
+from survey.core.risks import evaluate
 
 # ---------------------------------------------------------------------------------------------
 # Inputs
@@ -107,61 +114,6 @@ def answer_set(
     return builder.build()
 
 
-# ---------------------------------------------------------------------------------------------
-# The score report: plain data, the one thing dashboards, PDFs, exports and the CLI consume.
-
-
-class Spread(TypedDict):
-    sd: float | None
-    min: float | None
-    max: float | None
-    partners: int
-
-
-class PartnershipScores(TypedDict):
-    scores: dict[str, float | None]
-    bands: dict[str, str | None]
-    na_share: dict[str, float | None]
-    respondents: int
-    invited: int | None
-    response_rate: float | None
-
-
-class PartnerScores(TypedDict):
-    partner: str
-    sector: str
-    lead: bool
-    role: str | None
-    reported_role: str | None
-    role_counts: dict[str, int]
-    respondents: int
-    invited: int | None
-    response_rate: float | None
-    scores: dict[str, float | None]
-    bands: dict[str, str | None]
-    na_share: dict[str, float | None]
-
-
-class ScoreReport(TypedDict):
-    questionnaire: dict[str, Any]
-    language: str
-    dimensions: list[dict[str, Any]]
-    bands: dict[str, float]
-    rules: dict[str, dict[str, Any]]
-    partnership: PartnershipScores
-    partners: list[PartnerScores]
-    spread: dict[str, Spread]
-    items: list[dict[str, Any]]
-    comments: list[dict[str, Any]]
-    flags: list[dict[str, Any]]
-    pino_risk: str
-
-
-# Scores are means of means, so a score of exactly 4.0 can come out as 3.9999999999999996;
-# a score within this of a cut-off is at the cut-off (the risk rules use the same tolerance).
-CUT_OFF_TOLERANCE = 1e-9
-
-
 def band(score: float | None, strength: float, borderline: float) -> str | None:
     """``strength`` at or above its cut-off, ``borderline`` at or above that one, else
     ``concern``; None for a missing score."""
@@ -216,7 +168,6 @@ def score(
     language: str | None = None,
 ) -> ScoreReport:
     """Score a round: the whole score report, flags and overall risk included."""
-    from survey.core.risks import evaluate  # risks reads the report this function builds
 
     lang = language or questionnaire.default_language
     bands_cfg = questionnaire.bands

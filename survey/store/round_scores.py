@@ -16,7 +16,8 @@ from sqlalchemy import select
 from survey.core.csv_input import parse_answer
 from survey.core.instruments import pinned_by_hash
 from survey.core.questionnaire import NA, Questionnaire
-from survey.core.scoring import AnswerSetBuilder, PartnerInfo, ScoreReport, score
+from survey.core.report import ScoreReport
+from survey.core.scoring import AnswerSetBuilder, PartnerInfo, score
 from survey.store.database import db
 from survey.store.models import Answer, Partner, Partnership, Response, Round
 

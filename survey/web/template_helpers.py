@@ -8,7 +8,7 @@ from flask import Flask, g
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
-from survey.core.risks import format_number, format_share
+from survey.core.wording import format_number, format_share, rule_name
 
 BAND_LABELS = {"strength": _l("Strength"), "borderline": _l("Borderline"), "concern": _l("Concern")}
 RISK_LABELS = {
@@ -19,15 +19,17 @@ RISK_LABELS = {
 }
 SEVERITY_LABELS = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High")}
 STATUS_LABELS = {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")}
-RULE_LABELS = {
-    "silent-partner": _l("Silent partner"),
-    "power-imbalance": _l("Power imbalance"),
-    "perception-gap": _l("Perception gap"),
-    "role-mismatch": _l("Role mismatch"),
-    "divergent-views": _l("Divergent views"),
-    "dominant-voice": _l("Dominant voice"),
-    "low-score": _l("Low score"),
-}
+
+
+class _RuleLabels:
+    """``RULE_LABELS[rule_id]`` in templates: the rule's name in the page's language, from the
+    core's wording, which also names rules in PDFs and the CLI."""
+
+    def __getitem__(self, rule_id: str) -> str:
+        return rule_name(rule_id, _lang())
+
+
+RULE_LABELS = _RuleLabels()
 
 
 def _lang() -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from survey.core.questionnaire import Questionnaire, parse_questionnaire
-from survey.core.scoring import AnswerSet, PartnerInfo, ScoreReport, answer_set, score
+from survey.core.report import ScoreReport
+from survey.core.scoring import AnswerSet, PartnerInfo, answer_set, score
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TINY = FIXTURES / "tiny.yaml"

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from survey.core.questionnaire import SEVERITY_RANK
-from survey.core.risks import RULE_ORDER, format_number, format_share, pino_risk
+from survey.core.report import RULE_ORDER
+from survey.core.risks import pino_risk
+from survey.core.wording import format_number, format_share
 from tests.core.helpers import flags_of, instrument, many, partner, run
 
 Q = instrument()  # trust_1, power_balance_1; rules and bands at their defaults
