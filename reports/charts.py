@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from survey.core.report import ScoreReport
 from survey.core.wording import format_score
 
 # Okabe & Ito (2008); black is kept for the partnership itself.
@@ -90,7 +91,7 @@ class RadarSpec:
 
 
 def radar_spec(
-    report: dict[str, Any],
+    report: ScoreReport,
     partners: Sequence[str] | None = None,
     visible_partners: int = 6,
 ) -> RadarSpec:
@@ -220,7 +221,7 @@ def _label(text: str, width: int = 16) -> str:
     return "<br>".join(_escape_template(line) for line in lines)
 
 
-def heatmap_figure(report: dict[str, Any]) -> dict[str, Any]:
+def heatmap_figure(report: ScoreReport) -> dict[str, Any]:
     """Partner × dimension: the score and the number of respondents in each cell."""
     language = report["language"]
     w = words(language)
@@ -264,7 +265,7 @@ def heatmap_figure(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def spread_figure(report: dict[str, Any]) -> dict[str, Any]:
+def spread_figure(report: ScoreReport) -> dict[str, Any]:
     """Each partner's score per dimension as a dot, and the partnership mean as a diamond."""
     language = report["language"]
     w = words(language)
@@ -320,7 +321,7 @@ def spread_figure(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def na_figure(report: dict[str, Any]) -> dict[str, Any]:
+def na_figure(report: ScoreReport) -> dict[str, Any]:
     """The share of "don't know" answers, partner × dimension, in percent."""
     language = report["language"]
     w = words(language)
@@ -329,7 +330,7 @@ def na_figure(report: dict[str, Any]) -> dict[str, Any]:
         (w["partnership"], report["partnership"]["na_share"]),
         *((p["partner"], p["na_share"]) for p in report["partners"]),
     ]
-    z = [[None if s[d["id"]] is None else round(100 * s[d["id"]]) for d in dims] for _, s in rows]
+    z = [[None if (v := s[d["id"]]) is None else round(100 * v) for d in dims] for _, s in rows]
     return {
         "data": [
             {
@@ -392,7 +393,7 @@ def progress_figure(progress: list[dict[str, Any]], language: str) -> dict[str, 
     }
 
 
-def items_figure(report: dict[str, Any], dimension: str) -> dict[str, Any]:
+def items_figure(report: ScoreReport, dimension: str) -> dict[str, Any]:
     """Answers to each item of one dimension, stacked, with "don't know" in grey."""
     language = report["language"]
     w = words(language)
@@ -441,7 +442,7 @@ def items_figure(report: dict[str, Any], dimension: str) -> dict[str, Any]:
 
 
 def slope_figure(
-    before: dict[str, Any], after: dict[str, Any], before_name: str, after_name: str
+    before: ScoreReport, after: ScoreReport, before_name: str, after_name: str
 ) -> dict[str, Any]:
     """The partnership's score per dimension in two rounds, one line per dimension."""
     language = after["language"]
@@ -476,7 +477,7 @@ def slope_figure(
     }
 
 
-def trend_figure(reports: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+def trend_figure(reports: list[tuple[str, ScoreReport]]) -> dict[str, Any]:
     """The partnership's score per dimension across rounds, oldest first."""
     if not reports:
         return {"data": [], "layout": _layout()}
@@ -517,7 +518,7 @@ COHORT_COLOUR = PALETTE[1]
 
 
 def cohort_radar_spec(
-    report: dict[str, Any], cohort: dict[str, float | None], name: str | None = None
+    report: ScoreReport, cohort: dict[str, float | None], name: str | None = None
 ) -> RadarSpec:
     """One partnership against the mean of a symposium cohort: two series, and no other
     partnership's name anywhere (``cohort`` is the mean per dimension id)."""

@@ -17,7 +17,7 @@ from reports.charts import radar_spec
 from reports.svg import radar_html
 from reports.words import RULE_CONDITIONS, format_date, words
 from survey.core.questionnaire import ROLE_CONTINUUM
-from survey.core.report import RULE_ORDER
+from survey.core.report import RULE_ORDER, Flag, PartnerScores, ScoreReport
 from survey.core.wording import format_number, format_share, role_name, rule_name
 
 # The glyph beside each band, so that a band reads in greyscale and without colour.
@@ -52,7 +52,7 @@ class UnknownPartner(ValueError):
 
 
 def report_content(
-    report: dict[str, Any], details: ReportDetails, partner: str | None = None
+    report: ScoreReport, details: ReportDetails, partner: str | None = None
 ) -> dict[str, Any]:
     """Everything the partnership template places, for the whole partnership or one partner."""
     lang = report["language"]
@@ -118,7 +118,7 @@ def report_content(
     }
 
 
-def _risk(report: dict[str, Any], w: dict[str, str]) -> dict[str, str]:
+def _risk(report: ScoreReport, w: dict[str, str]) -> dict[str, str]:
     """The overall reading in words; never an all-clear for a round nobody has answered."""
     level = report["pino_risk"] if report["partnership"]["respondents"] else "empty"
     return {"level": level, "sentence": w[f"risk_{level}"]}
@@ -150,7 +150,7 @@ def _band(key: str | None, w: dict[str, str]) -> dict[str, str]:
 
 
 def _cover(
-    report: dict[str, Any], details: ReportDetails, fmt: _Formatter, w: dict[str, str]
+    report: ScoreReport, details: ReportDetails, fmt: _Formatter, w: dict[str, str]
 ) -> dict[str, str]:
     lang = fmt.lang
     p = report["partnership"]
@@ -179,7 +179,7 @@ def _cover(
 
 
 def _dimension_rows(
-    report: dict[str, Any], titles: dict[str, str], fmt: _Formatter, w: dict[str, str]
+    report: ScoreReport, titles: dict[str, str], fmt: _Formatter, w: dict[str, str]
 ) -> list[dict[str, Any]]:
     p = report["partnership"]
     rows = []
@@ -199,7 +199,7 @@ def _dimension_rows(
     return rows
 
 
-def _matrix(report: dict[str, Any], fmt: _Formatter) -> dict[str, Any]:
+def _matrix(report: ScoreReport, fmt: _Formatter) -> dict[str, Any]:
     """Partner × dimension scores, each cell with its band mark."""
     dims = [d["id"] for d in report["dimensions"]]
     return {
@@ -220,8 +220,8 @@ def _matrix(report: dict[str, Any], fmt: _Formatter) -> dict[str, Any]:
 
 
 def _partner_page(
-    report: dict[str, Any],
-    partner: dict[str, Any],
+    report: ScoreReport,
+    partner: PartnerScores,
     titles: dict[str, str],
     fmt: _Formatter,
     w: dict[str, str],
@@ -277,7 +277,7 @@ def _partner_page(
 
 
 def _flag_row(
-    flag: dict[str, Any],
+    flag: Flag,
     titles: dict[str, str],
     w: dict[str, str],
     lang: str,
@@ -299,7 +299,7 @@ def _flag_row(
     }
 
 
-def _comments(report: dict[str, Any], details: ReportDetails) -> list[dict[str, Any]]:
+def _comments(report: ScoreReport, details: ReportDetails) -> list[dict[str, Any]]:
     """Open answers per question, withheld when there are fewer than the minimum group size:
     with two comments in a partnership of five, people can guess who wrote them."""
     minimum = max(1, details.min_group_size)
@@ -314,7 +314,7 @@ def _comments(report: dict[str, Any], details: ReportDetails) -> list[dict[str, 
 
 
 def _method(
-    report: dict[str, Any],
+    report: ScoreReport,
     details: ReportDetails,
     fmt: _Formatter,
     w: dict[str, str],

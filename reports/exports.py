@@ -109,7 +109,7 @@ def _option_for(questionnaire: Questionnaire, question: Question, text: str) -> 
             number = float(text)
         except ValueError:
             return None
-        return next((o for o in options if float(o.value) == number), None)  # type: ignore[arg-type]
+        return next((o for o in options if float(o.value) == number), None)
     return next((o for o in options if str(o.value) == text), None)
 
 

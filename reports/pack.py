@@ -30,6 +30,7 @@ from reports.pdf import (
 )
 from reports.pdf_cache import PdfCache
 from reports.words import format_date, words
+from survey.core.report import ScoreReport
 from survey.core.wording import format_share
 
 INDEX_NAME = "00-index.pdf"
@@ -42,7 +43,7 @@ Progress = Callable[[int, int, str], None]
 class PackItem:
     """One report of the pack: a score report and its partnership's details."""
 
-    report: dict[str, Any]
+    report: ScoreReport
     details: ReportDetails
 
 
@@ -100,10 +101,13 @@ def _reports(
         for item in items:
             html = partnership_report_html(item.report, item.details)
             language = item.report["language"]
-            key, body = _cached(cache, language, page_size, html)
-            if body is None and pool is not None:
+            key, cached = _cached(cache, language, page_size, html)
+            body: Future[bytes] | bytes
+            if cached is not None:
+                body = cached
+            elif pool is not None:
                 body = pool.submit(_layout, html, language, page_size)
-            elif body is None:
+            else:
                 body = _layout(html, language, page_size)
                 if cache is not None and key is not None:
                     cache.put(key, body)
@@ -150,7 +154,7 @@ def pack_chunks(
     ``workers`` reports are laid out at once (in processes of their own when more than one)."""
     sink = _Sink()
     rows: list[dict[str, Any]] = []
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:  # type: ignore[call-overload]
         reports = _reports(items, page_size, workers, cache)
         for position, (item, body) in enumerate(reports, start=1):
             filename = report_filename(item.details, position)

@@ -140,7 +140,9 @@ def paper_form_content(
     }
 
 
-def _grid(q: Questionnaire, question: Question, text: Any, first_row: dict[str, Any]) -> dict:
+def _grid(
+    q: Questionnaire, question: Question, text: Any, first_row: dict[str, Any]
+) -> dict[str, Any]:
     """A grid of boxes for likert questions on one scale: one column per option (and one for
     "don't know" when the scale has it), the options' labels and values in the header."""
     scale = q.scales[question.scale or ""]

@@ -27,6 +27,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from reports.content import ReportDetails, report_content
 from reports.pdf_cache import PdfCache, fingerprint
 from reports.words import words
+from survey.core.report import ScoreReport
 
 REPORTS_DIR = Path(__file__).resolve().parent
 BASE_URL = REPORTS_DIR.as_uri() + "/"
@@ -44,7 +45,7 @@ class RefusedURL(ValueError):
     """A document asked for something outside the package: never fetched."""
 
 
-class LocalFetcher(URLFetcher):
+class LocalFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """WeasyPrint's URL fetcher, restricted to files under ``root`` and ``data:`` URLs."""
 
     def __init__(self, root: Path = REPORTS_DIR) -> None:
@@ -197,7 +198,7 @@ def _fingerprint(document: str) -> str:
 
 
 def partnership_report_html(
-    report: dict[str, Any], details: ReportDetails, *, partner: str | None = None
+    report: ScoreReport, details: ReportDetails, *, partner: str | None = None
 ) -> str:
     """The report's HTML, before layout (what ``render_partnership_report`` hands WeasyPrint)."""
     content = report_content(report, details, partner)
@@ -205,7 +206,7 @@ def partnership_report_html(
 
 
 def render_partnership_report(
-    report: dict[str, Any],
+    report: ScoreReport,
     details: ReportDetails,
     *,
     partner: str | None = None,

@@ -174,8 +174,8 @@ def radar_layout(
         )
 
     # Band rings: straight between axes, as Plotly draws a scatterpolar line.
-    for value, _label in spec.rings:
-        points = " ".join(f"{_n(x)},{_n(y)}" for x, y in (point(i, value) for i in range(n)))
+    for ring, _label in spec.rings:
+        points = " ".join(f"{_n(x)},{_n(y)}" for x, y in (point(i, ring) for i in range(n)))
         shapes.append(f'<polygon points="{points}" {_stroke(RING_COLOUR, 1.2, "dot")}/>')
 
     # Series, the first (the partnership) drawn last so that it stays on top.

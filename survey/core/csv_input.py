@@ -211,8 +211,8 @@ def parse_answer(
         except ValueError:
             number = math.nan
         for option in options:
-            if number == float(option.value):  # type: ignore[arg-type]
-                return float(option.value), None  # type: ignore[arg-type]
+            if number == float(option.value):
+                return float(option.value), None
         return None, f"'{text}' is not on the scale"
     if question.type == "single":
         if text in by_text:

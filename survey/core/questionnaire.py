@@ -59,7 +59,7 @@ class Scale(_Model):
 
     @cached_property
     def numeric_values(self) -> tuple[float, ...]:
-        return tuple(float(o.value) for o in self.options)  # type: ignore[arg-type]
+        return tuple(float(o.value) for o in self.options)
 
     @property
     def minimum(self) -> float:
@@ -175,7 +175,8 @@ class Rules(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     def get(self, rule_id: str) -> _Rule:
-        return getattr(self, rule_id.replace("-", "_"))
+        rule: _Rule = getattr(self, rule_id.replace("-", "_"))
+        return rule
 
 
 class Questionnaire(_Model):

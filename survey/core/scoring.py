@@ -317,7 +317,7 @@ def _item_distributions(
             {
                 "value": option.value,
                 "label": questionnaire.text(option.label, lang),
-                "count": int(np.count_nonzero(column == float(option.value))),  # type: ignore[arg-type]
+                "count": int(np.count_nonzero(column == float(option.value))),
             }
             for option in questionnaire.options_of(question)
         ]

@@ -210,7 +210,7 @@ def stored_paper(round_id: int, partners: list[Partner]) -> dict[str, StoredPape
     ):
         values[response_id][question_id] = value
     return {
-        label: StoredPaper(names.get(partner_id, ""), values[response_id])
+        str(label): StoredPaper(names.get(partner_id, ""), values[response_id])
         for response_id, (label, partner_id) in responses.items()
     }
 

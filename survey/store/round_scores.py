@@ -269,7 +269,7 @@ def session_progress(round_ids: list[int]) -> list[dict[str, Any]]:
         if round_id not in rounds:
             continue
         name, partnership_id, partnership_name = rounds[round_id]
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"partner_id": partner_id, "partner": partner_name, **counts[(round_id, partner_id)]}
             for partner_id, partner_name in partners[partnership_id]
         ]

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, g, jsonify, render_template, reque
 from flask_login import login_required
 
 from reports import charts
+from survey.core.report import ScoreReport
 from survey.store.models import Round
 from survey.store.round_scores import progress, round_report
 from survey.web.access import own_partnership, own_round
@@ -52,9 +53,8 @@ def round_dashboard(round_id: int):  # type: ignore[no-untyped-def]
     round_ = own_round(round_id)
     report = round_report(round_, _language(round_))
     dims = [d["id"] for d in report["dimensions"]]
-    dimension = request.args.get("dimension")
-    if dimension not in dims:
-        dimension = dims[0]
+    asked = request.args.get("dimension")
+    dimension = str(asked) if asked in dims else dims[0]
     rows = progress(round_)
     figures = {
         "radar": charts.radar_figure(charts.radar_spec(report)),
@@ -143,7 +143,7 @@ def compare(partnership_id: int):  # type: ignore[no-untyped-def]
     )
 
 
-def _partner_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+def _partner_changes(before: ScoreReport, after: ScoreReport) -> list[dict[str, Any]]:
     """Change per partner and dimension, for partners present in both rounds."""
     old = {p["partner"]: p for p in before["partners"]}
     rows = []

@@ -124,7 +124,7 @@ def _response(resume: str) -> tuple[ResponseState, Questionnaire]:
     g.lang = row.language
     q = pinned_by_hash(
         row.instrument_sha256,
-        lambda: _sql().scalar(_INSTRUMENT_TEXT, {"round_id": row.round_id}),
+        lambda: str(_sql().scalar(_INSTRUMENT_TEXT, {"round_id": row.round_id})),
         row.instrument_file,
     )
     state = ResponseState(
