@@ -29,6 +29,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from survey.core.answers import codec_for
 from survey.core.questionnaire import NA, Question, Questionnaire
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -101,56 +102,6 @@ def iso8601(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _option_for(questionnaire: Questionnaire, question: Question, text: str) -> Any:
-    """The option a stored string stands for, or None."""
-    options = questionnaire.options_of(question)
-    if question.type == "likert":
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        return next((o for o in options if float(o.value) == number), None)
-    return next((o for o in options if str(o.value) == text), None)
-
-
-def answer_value(questionnaire: Questionnaire, question: Question, stored: str | None) -> Any:
-    """A stored answer as exported: numbers for numeric options, ``na``, ``;``-joined values
-    for multiple choice, the text typed. Values no longer in the instrument stay as stored."""
-    if stored is None or not stored.strip():
-        return None
-    text = stored.strip()
-    if question.type == "text":
-        return stored
-    if question.type == "multiple":
-        return ";".join(part.strip() for part in text.split(";") if part.strip())
-    if question.type == "likert" and text.lower() == NA:
-        return NA
-    option = _option_for(questionnaire, question, text)
-    return option.value if option is not None else text
-
-
-def answer_label(
-    questionnaire: Questionnaire, question: Question, stored: str | None, language: str
-) -> Any:
-    """A stored answer as its option label(s) in ``language``; text answers as typed."""
-    if stored is None or not stored.strip():
-        return None
-    text = stored.strip()
-    if question.type == "text":
-        return stored
-    if question.type == "multiple":
-        by_value = {str(o.value): o for o in questionnaire.options_of(question)}
-        parts = [part.strip() for part in text.split(";") if part.strip()]
-        return "; ".join(
-            questionnaire.text(by_value[p].label, language) if p in by_value else p for p in parts
-        )
-    if question.type == "likert" and text.lower() == NA:
-        na = questionnaire.na_of(question)
-        return questionnaire.text(na.label, language) if na is not None else NA
-    option = _option_for(questionnaire, question, text)
-    return questionnaire.text(option.label, language) if option is not None else text
-
-
 def responses_table(
     questionnaire: Questionnaire,
     responses: Iterable[RawResponse],
@@ -161,6 +112,7 @@ def responses_table(
     With ``labels_in``, answers are option labels in that language instead of values.
     """
     questions = list(questionnaire.questions())
+    codec = codec_for(questionnaire)
     # Choice answers repeat: convert each distinct (question, stored value) once.
     seen: dict[tuple[str, str], Any] = {}
 
@@ -170,9 +122,9 @@ def responses_table(
         key = (question.id, stored)
         if key not in seen:
             if labels_in is None:
-                seen[key] = answer_value(questionnaire, question, stored)
+                seen[key] = codec.export_value(question, stored)
             else:
-                seen[key] = answer_label(questionnaire, question, stored, labels_in)
+                seen[key] = codec.export_label(question, stored, labels_in)
         return seen[key]
 
     rows = []

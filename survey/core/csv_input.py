@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from survey.core.answers import codec_for
 from survey.core.problems import InputError, Problem
-from survey.core.questionnaire import NA, ROLE_CONTINUUM, Question, Questionnaire
+from survey.core.questionnaire import ROLE_CONTINUUM, Questionnaire
 from survey.core.scoring import AnswerSet, AnswerSetBuilder, PartnerInfo
 
 PARTNER_COLUMNS = ("partner", "sector", "lead", "role", "invited")
@@ -179,52 +179,6 @@ def parse_partners(data: str | bytes, source: str = "partners.csv") -> list[Part
     return partners
 
 
-def _choices_text(questionnaire: Questionnaire, question: Question) -> str:
-    values = [str(o.value) for o in questionnaire.options_of(question)]
-    if questionnaire.na_of(question) is not None:
-        values.append(NA)
-    return ", ".join(values)
-
-
-def parse_answer(
-    questionnaire: Questionnaire, question: Question, text: str
-) -> tuple[Any, str | None]:
-    """A CSV cell as the answer it stands for, or an error message.
-
-    Returns ``(value, None)`` or ``(None, message)``. Blank is None; likert answers are numbers
-    or ``"na"``; multiple-choice answers are tuples of option values.
-    """
-    text = text.strip()
-    if not text:
-        return None, None
-    if question.type == "text":
-        if len(text) > question.max_length:
-            return None, f"{len(text)} characters, over the limit of {question.max_length}"
-        return text, None
-    options = questionnaire.options_of(question)
-    by_text = {str(o.value): o.value for o in options}
-    if question.type == "likert":
-        if text.lower() == NA and questionnaire.na_of(question) is not None:
-            return NA, None
-        try:
-            number = float(text)
-        except ValueError:
-            number = math.nan
-        for option in options:
-            if number == float(option.value):
-                return float(option.value), None
-        return None, f"'{text}' is not on the scale"
-    if question.type == "single":
-        if text in by_text:
-            return by_text[text], None
-        return None, f"'{text}' is not one of the options"
-    chosen = [part.strip() for part in text.split(";") if part.strip()]
-    unknown = [c for c in chosen if c not in by_text]
-    if unknown:
-        return None, f"'{unknown[0]}' is not one of the options"
-    return tuple(dict.fromkeys(by_text[c] for c in chosen)), None
-
-
 @dataclass(frozen=True)
 class ParsedResponse:
     """One row of responses.csv, validated."""
@@ -267,6 +221,7 @@ def check_responses(
     header, rows = read_rows(data, source, ("respondent", "partner"))
     problems: list[Problem] = []
     questions = questionnaire.question_by_id
+    codec = codec_for(questionnaire)
     for name in header:
         if name not in {"respondent", "partner"} and name not in questions:
             problems.append(
@@ -316,7 +271,7 @@ def check_responses(
             question = questions.get(column)
             if question is None:
                 continue
-            value, error = parse_answer(questionnaire, question, text)
+            value, error = codec.parse_cell(question, text)
             if error:
                 problems.append(
                     _cell_problem(
@@ -324,7 +279,7 @@ def check_responses(
                         row,
                         column,
                         error,
-                        f"use one of: {_choices_text(questionnaire, question)}"
+                        f"use one of: {codec.choices_text(question)}"
                         if question.type != "text"
                         else "shorten the answer",
                     )

@@ -22,9 +22,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from survey.core.answers import codec_for
 from survey.core.csv_input import ParsedResponse, check_responses
 from survey.core.problems import InputError, Problem
-from survey.core.questionnaire import NA, Question, Questionnaire
+from survey.core.questionnaire import Questionnaire
 from survey.core.scoring import PartnerInfo
 from survey.store.database import db
 from survey.store.models import Answer, Partner, Response, Round, new_token, utcnow
@@ -63,22 +64,6 @@ class ImportPlan:
 class ImportResult:
     imported: int
     already_there: int
-
-
-def stored_value(questionnaire: Questionnaire, question: Question, value: Any) -> str:
-    """A parsed CSV answer as the string the web form stores for it, so that both score alike:
-    the option's own value (``4``, not ``4.0``), ``na``, or ``;``-joined values in option order."""
-    if question.type == "text":
-        return str(value)
-    if value == NA:
-        return NA
-    options = questionnaire.options_of(question)
-    if question.type == "likert":
-        return next(str(o.value) for o in options if float(o.value) == value)  # type: ignore[arg-type]
-    if question.type == "multiple":
-        chosen = set(value)
-        return ";".join(str(o.value) for o in options if o.value in chosen)
-    return str(value)
 
 
 def _located(
@@ -132,6 +117,7 @@ def plan_import(
     )
     bad_lines = {p.line for p in problems}
     questions = questionnaire.question_by_id
+    codec = codec_for(questionnaire)
     new: list[PaperResponse] = []
     already_there = 0
     encoded: dict[tuple[str, Any], str] = {}
@@ -146,7 +132,7 @@ def plan_import(
                 continue
             key = (question_id, value)  # answers repeat: encode each distinct one once
             if key not in encoded:
-                encoded[key] = stored_value(questionnaire, questions[question_id], value)
+                encoded[key] = codec.encode(questions[question_id], value)
             values[question_id] = encoded[key]
         if not values:
             problems.append(

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from survey.core.csv_input import parse_answer
+from survey.core.answers import stored_answers
 from survey.core.instruments import pinned_by_hash
-from survey.core.questionnaire import NA, Questionnaire
+from survey.core.questionnaire import Questionnaire
 from survey.core.report import ScoreReport
 from survey.core.scoring import AnswerSetBuilder, PartnerInfo, score
 from survey.store.database import db
@@ -71,55 +71,6 @@ def pooled_infos(partners: list[Partner], names: dict[int, str]) -> list[Partner
             )
         )
     return infos
-
-
-def stored_answers(questionnaire: Questionnaire, rows: list[tuple[str, str]]) -> dict[str, Any]:
-    """Stored (question, value) strings as typed answers; values no longer valid are dropped."""
-    decoders = _decoders(questionnaire)
-    answers: dict[str, Any] = {}
-    for question_id, value in rows:
-        decode = decoders.get(question_id)
-        if decode is None:
-            continue
-        if isinstance(decode, dict):  # likert and single choice: a plain lookup
-            parsed = decode.get(value)
-        else:
-            parsed, error = parse_answer(questionnaire, decode, value)
-            if error is not None:
-                parsed = None
-        if parsed is not None:
-            answers[question_id] = parsed
-    return answers
-
-
-_DECODERS: dict[str, dict[str, Any]] = {}
-
-
-def _decoders(questionnaire: Questionnaire) -> dict[str, Any]:
-    """Per question: a map from stored string to answer (likert, single), else the question.
-
-    Dashboards decode tens of thousands of stored answers per request; a dict lookup per
-    answer keeps that a few milliseconds. Keyed by the instrument's hash: same text, same map.
-    """
-    cached = _DECODERS.get(questionnaire.sha256)
-    if cached is not None:
-        return cached
-    if len(_DECODERS) > 64:
-        _DECODERS.clear()
-    decoders: dict[str, Any] = {}
-    for question in questionnaire.questions():
-        if question.type in {"likert", "single"}:
-            table = {}
-            for option in questionnaire.options_of(question):
-                parsed, _error = parse_answer(questionnaire, question, str(option.value))
-                table[str(option.value)] = parsed
-            if questionnaire.na_of(question) is not None:
-                table[NA] = NA
-            decoders[question.id] = table
-        else:
-            decoders[question.id] = question
-    _DECODERS[questionnaire.sha256] = decoders
-    return decoders
 
 
 @dataclass
@@ -200,7 +151,7 @@ def round_report(round_: Round, language: str | None = None) -> ScoreReport:
         builder.add(
             str(response.id),
             data.names[response.partner_id],
-            stored_answers(q, list(response.values.items())),
+            stored_answers(q, response.values),
         )
     return score(q, data.infos, builder.build(), data.language)
 

@@ -18,6 +18,7 @@ from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, TextAr
 from wtforms.validators import Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from survey.core.answers import AnswerCodec
 from survey.core.questionnaire import NA, Question, Questionnaire, Section
 
 
@@ -222,13 +223,7 @@ def answers_from_form(form: PageForm, section: Section) -> dict[str, str | None]
         field = form[question.id]
         if field.errors and not _only_missing(field):
             continue
-        data = field.data
-        if question.type == "multiple":
-            values[question.id] = ";".join(data) if data else None
-        elif isinstance(data, str) and data.strip():
-            values[question.id] = data.strip() if question.type == "text" else data
-        else:
-            values[question.id] = None
+        values[question.id] = AnswerCodec.from_form(question, field.data)
     return values
 
 

@@ -22,7 +22,7 @@ from survey.core.problems import InputError, Problem
 from survey.core.scoring import PartnerInfo
 from survey.store.database import db
 from survey.store.models import Answer, Facilitator, Partner, Partnership, Response, Round
-from survey.store.paper_import import PARTNER_LIST, StoredPaper, plan_import, stored_value
+from survey.store.paper_import import PARTNER_LIST, StoredPaper, plan_import
 from survey.web.views.paper import problem_rows
 from tests.core.helpers import instrument as built_instrument
 from tests.helpers import (
@@ -426,25 +426,6 @@ TINY_PARTNERS = [
     PartnerInfo("City", "", True, None, None),
     PartnerInfo("Police", "", False, None, None),
 ]
-MULTIPLE = """\
-      - id: sources
-        type: multiple
-        text: {en: "Sources?", fr: "Sources?"}
-        options:
-          - {value: news, label: {en: News, fr: Nouvelles}}
-          - {value: radio, label: {en: Radio, fr: Radio}}
-          - {value: web, label: {en: Web, fr: Web}}
-"""
-
-
-def test_stored_values_are_the_options_own_values():
-    q = built_instrument(extra=MULTIPLE)
-    questions = q.question_by_id
-    assert stored_value(q, questions["trust_1"], 4.0) == "4"
-    assert stored_value(q, questions["trust_1"], "na") == "na"
-    assert stored_value(q, questions["partner_role"], "cooperation") == "cooperation"
-    assert stored_value(q, questions["sources"], ("web", "news")) == "news;web"
-    assert stored_value(q, questions["comments"], "Fine") == "Fine"
 
 
 def test_plan_checks_ids_nul_characters_and_empty_rows():
