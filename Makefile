@@ -19,9 +19,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 translations: $(CATALOGS)
 
+# The app and one background worker (symposium packs, reports laid out ahead); Ctrl-C stops both.
 run: $(VENV)/.installed translations
 	$(BIN)/survey db upgrade
 	$(BIN)/survey demo --if-empty
+	$(BIN)/survey worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/survey run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed translations

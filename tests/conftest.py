@@ -90,7 +90,7 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def base_config(database_url: str) -> dict[str, Any]:
+def base_config(database_url: str, folder: Path) -> dict[str, Any]:
     return {
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET_KEY,
@@ -101,16 +101,20 @@ def base_config(database_url: str) -> dict[str, Any]:
         # packs turn these on themselves.
         "PDF_CACHE_DIR": "",
         "PDF_WORKERS": 1,
+        # The task queue and its results in this test's own folder (tests that need a worker
+        # start one: the `worker` fixture).
+        "QUEUE_URL": f"sqlite:///{folder / 'queue.db'}",
+        "JOB_RESULTS_DIR": str(folder / "jobs"),
     }
 
 
 @pytest.fixture
-def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
     """``make_app(create_tables=True, **config)``: an app on this test's database."""
     apps: list[Flask] = []
 
     def make(create_tables: bool = True, **overrides: Any) -> Flask:
-        app = create_app({**base_config(database_url), **overrides})
+        app = create_app({**base_config(database_url, tmp_path), **overrides})
         apps.append(app)
         if create_tables:
             with app.app_context():
@@ -331,3 +335,25 @@ def keep_logging():
             logger.handlers[:] = handlers
         else:
             logger.disabled = False
+
+
+# -- the task queue -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def worker(app: Flask) -> Iterator[Any]:
+    """Huey's own consumer, in threads of this process, working this test's queue: the real
+    worker code that `survey worker` runs, minus the process around it."""
+    import signal
+
+    from survey.web.queue import consumer
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    running = consumer(2, periodic=False)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop(graceful=True)
+        for number, handler in handlers.items():  # the consumer installs its own
+            signal.signal(number, handler)

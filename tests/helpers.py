@@ -244,3 +244,30 @@ def checked_values(page: str, name: str) -> list[str]:
             found = re.search(r'value="([^"]*)"', tag)
             values.append(html.unescape(found.group(1)) if found else "")
     return values
+
+
+# -- background jobs ----------------------------------------------------------------------
+
+
+def wait_for_job(client: FlaskClient, job_url: str, timeout: float = 90.0) -> dict[str, Any]:
+    """Poll a job's state (as its page's script does) until it is done or failed."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        state = client.get(f"{job_url}.json").get_json()
+        if state["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return dict(state)
+        time.sleep(0.2)
+
+
+def download_pack(client: FlaskClient, response: Any) -> bytes:
+    """Follow a pack request to its job page, wait for the worker, and download the ZIP."""
+    assert response.status_code == 303, response.status_code
+    job_url = path_of(response.headers["Location"])
+    assert client.get(job_url).status_code == 200
+    state = wait_for_job(client, job_url)
+    assert state["status"] == "done", state
+    with client.get(f"{job_url}/download") as download:  # a file response: close it
+        assert download.status_code == 200 and download.mimetype == "application/zip"
+        return bytes(download.data)

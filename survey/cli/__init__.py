@@ -1,9 +1,9 @@
 """The ``survey`` command: Flask's own commands (run, db, shell) plus the project's.
 
 One module per area: ``instrument`` (validate, schema, score: no app, no database, so they
-work on a machine with nothing configured), ``data`` (accounts, demo, paper import) and
-``reports`` (PDFs, packs, paper forms). Bad input never shows a traceback: it prints every
-problem and exits non-zero (``errors``).
+work on a machine with nothing configured), ``data`` (accounts, demo, paper import),
+``reports`` (PDFs, packs, paper forms) and ``worker`` (background work). Bad input never
+shows a traceback: it prints every problem and exits non-zero (``errors``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup
 from survey.cli.data import create_facilitator_command, demo_command, import_command
 from survey.cli.instrument import schema_command, score_command, validate_command
 from survey.cli.reports import paper_form_command, report_command, symposium_pack_command
+from survey.cli.worker import worker_command
 
 
 def _create_app() -> Any:
@@ -40,6 +41,7 @@ for command in (
     report_command,
     paper_form_command,
     symposium_pack_command,
+    worker_command,
 ):
     cli.add_command(command)
 

@@ -67,6 +67,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     with app.app_context():
         _tune_sqlite(db.engine)
 
+    # Background work (packs, reports laid out before they are asked for): the queue runs its
+    # tasks in this app's context, in `survey worker` processes.
+    from survey.web import queue, tasks
+
+    queue.init_app(app)
+    tasks.watch_rounds()
+
     from survey.store.models import Facilitator
 
     @login_manager.user_loader
@@ -107,9 +114,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(symposium.bp)
     app.register_blueprint(join.bp)
 
-    from survey.web.views import admin
+    from survey.web.views import admin, jobs
 
     app.register_blueprint(admin.bp)
+    app.register_blueprint(jobs.bp)
 
     errors.register(app)
 

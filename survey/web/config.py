@@ -77,6 +77,14 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         # Finished PDFs, keyed by their content (reports/pdf_cache.py); "" turns the cache off.
         "PDF_CACHE_DIR": os.environ.get("PDF_CACHE_DIR", str(instance_path / "pdf-cache")),
         "PDF_CACHE_BYTES": int(os.environ.get("PDF_CACHE_BYTES", str(256 * 1024 * 1024))),
+        # The task queue (survey/web/queue.py): redis://... to share it between machines; by
+        # default a SQLite file beside the database.
+        "QUEUE_URL": os.environ.get("QUEUE_URL") or os.environ.get("REDIS_URL", ""),
+        # Finished symposium packs, kept for a week (survey/web/tasks.py).
+        "JOB_RESULTS_DIR": os.environ.get("JOB_RESULTS_DIR", str(instance_path / "jobs")),
+        # A running job whose worker has been silent this long is taken to be dead, and queued
+        # again (its worker beats after every report, a few seconds apart).
+        "JOB_STALLED_AFTER_S": int(os.environ.get("JOB_STALLED_AFTER_S", "90")),
         # Reports of a symposium pack laid out at once, each in a process of its own.
         "PDF_WORKERS": int(os.environ.get("PDF_WORKERS", "0") or 0) or min(os.cpu_count() or 1, 4),
         # Number of reverse proxies in front of the app (0: none); see README.

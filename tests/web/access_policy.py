@@ -96,6 +96,10 @@ POLICY: dict[str, str] = {
     "admin.new_password": ADMIN_ONLY,
     "admin.deactivate": ADMIN_ONLY,
     "admin.reactivate": ADMIN_ONLY,
+    # A background job (a symposium pack): only the facilitator who asked for it.
+    "jobs.job_page": FACILITATOR_OWNED,
+    "jobs.job_state": FACILITATOR_OWNED,
+    "jobs.job_download": FACILITATOR_OWNED,
 }
 
 # -- what each role gets ------------------------------------------------------------------
@@ -232,12 +236,17 @@ def scene(
     Police's link, started a response and joined the session; B with a partnership of their
     own; an administrator; and a spare account for the admin routes to act on."""
     from survey.store.database import db
+    from survey.store.jobs import new_job
     from survey.store.models import Facilitator
 
     admin = make_facilitator(email="admin@example.org")
     with app.app_context():
         db.session.get(Facilitator, admin.id).is_admin = True
         db.session.commit()
+        # A's finished symposium pack (its download is a file in the test's folder).
+        job = new_job(world.owner.id, "pack", {"rounds": [world.round.id]}, total=2)
+        job_id, public_id = job.id, job.public_id
+    _finished_pack(app, job_id, public_id)
     spare = make_facilitator(email="spare@example.org")
     b_partnership = make_partnership(world.other, partners=["B Police", "B Housing"], name="B's")
     make_session(world.other, [make_round(b_partnership, name="B round")], "B forum")
@@ -268,6 +277,7 @@ def scene(
         "lang": "fr",
         "version": plotly.__version__,
         "filename": "app.css",
+        "public_id": public_id,
     }
     return Scene(
         app=app,
@@ -278,3 +288,21 @@ def scene(
         spare=spare,
         query={"join.organisation": {"round": world.round.id}},
     )
+
+
+def _finished_pack(app: Flask, job_id: int, public_id: str) -> None:
+    """Mark the job done with a small ZIP in place, as a worker would have left it."""
+    import io
+    import zipfile
+    from pathlib import Path
+
+    from survey.store.jobs import finish
+
+    with app.app_context():
+        folder = Path(app.config["JOB_RESULTS_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        body = io.BytesIO()
+        with zipfile.ZipFile(body, "w") as archive:
+            archive.writestr("index.txt", "pack")
+        (folder / f"{public_id}.zip").write_bytes(body.getvalue())
+        finish(job_id, f"{public_id}.zip")

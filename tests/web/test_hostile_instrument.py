@@ -105,6 +105,13 @@ def hostile(app, make_facilitator, make_partnership, make_round, make_session, l
     resume = start_response(respondent, round_.token(SCRIPT))
     assert answer(respondent, resume, 1, action="later").status_code == 302
     assert post_form(respondent, "/join", {"code": symposium.code}).status_code == 302
+    with app.app_context():
+        # A pack that failed, its reason naming the hostile partnership (as an error may).
+        from survey.store.jobs import fail, new_job
+
+        job = new_job(owner.id, "pack", {"rounds": [round_.id]}, total=2)
+        public_id = job.public_id
+        fail(job.id, f"RuntimeError: {SCRIPT}{TEMPLATE}{IMG}", final=True)
     return {
         "clients": {
             "owner": login(new_client(), owner),
@@ -125,6 +132,7 @@ def hostile(app, make_facilitator, make_partnership, make_round, make_session, l
             "lang": "fr",
             "version": "x",
             "filename": "app.css",
+            "public_id": public_id,
         },
         "query": {
             "join.organisation": {"round": round_.id},

@@ -11,6 +11,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from survey.store.database import db
+from survey.store.jobs import new_job
 from survey.store.models import Invitation, Response, utcnow
 from tests.helpers import (
     INSTRUMENT,
@@ -55,6 +56,7 @@ SAMPLES: dict[str, list] = {
     "lang": ["xx", "EN", "fr-CA", "\x00", "é"],
     "version": ["0.0.0", "x", "\x00"],
     "filename": ["nope.css", "../../pyproject.toml", "app.css\x00.js", "%2e%2e/x"],
+    "public_id": [*GARBAGE_STRINGS, "0" * 32, "g" * 32],
 }
 
 # Query strings the views read (lang, page, to, dimension, a, b, round, code...), with values
@@ -186,6 +188,8 @@ def scene(app, world, make_partnership, make_round, make_session, login):
         db.session.add(revoked)
         db.session.commit()
         paper_token, revoked_token = paper.resume_token, revoked.token
+        # A pack still queued (no worker here): its page, state and (missing) download.
+        pack = new_job(world.owner.id, "pack", {"rounds": [world.round.id]}, total=2).public_id
     b_partnership = make_partnership(world.other, partners=["B"], name="B's")
     make_session(world.other, [make_round(b_partnership, name="B round")])
     symposium = make_session(world.owner, [world.round])
@@ -212,6 +216,7 @@ def scene(app, world, make_partnership, make_round, make_session, login):
             "lang": "fr",
             "version": plotly.__version__,
             "filename": "app.css",
+            "public_id": pack,
         },
         "extra_tokens": [revoked_token],
         "extra_resumes": [submitted, paper_token],

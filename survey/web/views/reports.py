@@ -2,34 +2,25 @@
 
 Facilitators only, and only their own rounds (survey.web.access: 404 for anyone else's). The PDFs
 are made by ``reports/`` from the score report; this module only fetches, checks and sends.
-The symposium pack is a streamed download: the ZIP is sent report by report while the next
-one is being made, so the browser's download bar shows it growing (no progress page to poll,
-no file kept on the server).
+A symposium pack is background work: the request queues a job and sends the facilitator to
+its page, which shows the progress and offers the ZIP when a worker has made it (no request
+waits for the layout, whatever the pack's size).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from reports.content import UnknownPartner
-from reports.pack import pack_chunks
 from survey.store.database import db
 from survey.store.models import Partner, Partnership, Round
 from survey.web.access import own_round
-from survey.web.printed_reports import (
-    PDF_MIMETYPE,
-    ZIP_MIMETYPE,
-    pack_items,
-    pdf_cache,
-    pdf_filename,
-    pdf_workers,
-    round_pdf,
-)
+from survey.web.printed_reports import PDF_MIMETYPE, pdf_filename, round_pdf
+from survey.web.tasks import enqueue_pack
 
 bp = Blueprint("reports", __name__)
 
@@ -108,7 +99,7 @@ def symposium_form() -> str:
 
 @bp.post("/symposium-pack")
 def symposium_pack() -> Any:
-    """The pack as a ZIP, streamed: each report is sent as soon as it is made."""
+    """Queue the pack of the chosen rounds; its page shows the progress and the download."""
     ids: list[int] = []
     for value in request.form.getlist("round"):
         if not value.isdigit():
@@ -125,24 +116,6 @@ def symposium_pack() -> Any:
         )
         return page, 400
     for round_id in ids:
-        own_round(round_id)  # all of them the facilitator's own, before a byte is sent
-    language, size = _language(), _size()
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def chunks() -> Iterator[bytes]:
-        # The stream outlives this request's app context (and its database session): give it
-        # its own, opened when the first byte is wanted and closed after the last.
-        with app.app_context():
-            items = pack_items(ids, language)
-            yield from pack_chunks(
-                items,
-                len(ids),
-                page_size=size,
-                language=language,
-                workers=pdf_workers(),
-                cache=pdf_cache(),
-            )
-
-    response = _attachment(chunks(), ZIP_MIMETYPE, "symposium-pack.zip")
-    response.headers["X-Accel-Buffering"] = "no"  # let proxies pass each report on at once
-    return response
+        own_round(round_id)  # all of them the facilitator's own, before anything is queued
+    public_id = enqueue_pack(current_user.id, ids, _language(), _size())
+    return redirect(url_for("jobs.job_page", public_id=public_id), 303)
