@@ -133,11 +133,15 @@ def _render_key(round_id: int) -> str:
 
 def reports_changed(round_id: int, *, now: bool = False) -> None:
     """Schedule the round's reports: at once when it closes, or after the debounce when an
-    answer arrives (one task per debounce window, however many answers)."""
-    if now:
-        render_round_reports(round_id)
-    elif huey.put_if_empty(_render_key(round_id), "1"):
-        render_round_reports.schedule((round_id,), delay=RENDER_DEBOUNCE_S)
+    answer arrives (one task per debounce window, however many answers). The queue being
+    unreachable costs the head start, never the answer or the change that called this."""
+    try:
+        if now:
+            render_round_reports(round_id)
+        elif huey.put_if_empty(_render_key(round_id), "1"):
+            render_round_reports.schedule((round_id,), delay=RENDER_DEBOUNCE_S)
+    except Exception:
+        log.exception("could not queue the reports of round %s", round_id)
 
 
 # -- housekeeping ---------------------------------------------------------------------------
@@ -194,10 +198,7 @@ def _rounds_closed(session: Session, _context: object) -> None:
 
 def _after_commit(session: Session) -> None:
     for round_id in session.info.pop("closed_rounds", ()):
-        try:
-            reports_changed(round_id, now=True)
-        except Exception:  # the queue down must not undo a committed change; say so
-            log.exception("could not queue the reports of round %s", round_id)
+        reports_changed(round_id, now=True)
 
 
 def _after_rollback(session: Session) -> None:

@@ -22,7 +22,14 @@ from survey.store import jobs
 from survey.store.database import db
 from survey.store.jobs import Job
 from survey.store.models import Round
-from tests.helpers import download_pack, get_csrf, path_of, text_of, wait_for_job
+from tests.helpers import (
+    complete_response,
+    download_pack,
+    get_csrf,
+    path_of,
+    text_of,
+    wait_for_job,
+)
 from tests.web.test_reports_web import PARTNERS, add_responses
 
 
@@ -220,3 +227,31 @@ def test_a_worker_killed_mid_pack_loses_nothing(
         names = zipfile.ZipFile(io.BytesIO(download.data)).namelist()
     assert len(names) == len(rounds) + 1
     assert not list(Path(app.config["JOB_RESULTS_DIR"]).glob("*.part"))  # nothing half-written
+
+
+def test_answers_arriving_schedule_one_layout_per_minute(app, world, new_client) -> None:
+    """Each submission asks for the round's reports again, but within the debounce window
+    they are laid out once, a minute after the first."""
+    from survey.web.queue import huey
+
+    assert huey.pending_count() == 0
+    complete_response(new_client(), world.round.token("Police"))
+    complete_response(new_client(), world.round.token("Housing"))
+    # Queued with its time to run (the consumer holds it back until then).
+    queued = huey.pending()
+    assert [task.args for task in queued] == [(world.round.id,)]
+    assert queued[0].name.endswith("render_round_reports") and queued[0].eta is not None
+
+
+def test_a_queue_that_does_not_answer_never_costs_an_answer(
+    app, world, new_client, monkeypatch
+) -> None:
+    from survey.web.queue import huey
+
+    def down(*_args, **_kwargs):
+        raise ConnectionError("the queue is unreachable")
+
+    monkeypatch.setattr(huey, "put_if_empty", down)
+    client = new_client()
+    resume = complete_response(client, world.round.token("Police"))
+    assert client.get(f"/s/{resume}/done").status_code == 200

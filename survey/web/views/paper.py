@@ -27,6 +27,7 @@ from survey.web.access import own_partner, own_round
 from survey.web.forms import PaperImportForm
 from survey.web.printed_forms import form_filename, form_language, round_form_pdf
 from survey.web.printed_reports import PDF_MIMETYPE
+from survey.web.tasks import reports_changed
 
 bp = Blueprint("paper", __name__)
 
@@ -109,6 +110,8 @@ def import_answers(round_id: int):  # type: ignore[no-untyped-def]
         result = import_paper(round_, upload.read(), upload.filename or "upload.csv")
     except InputError as exc:
         return _render(round_, form, exc.problems, 422)
+    if result.imported:
+        reports_changed(round_.id)
     flash(
         _(
             "Paper answers: %(imported)s imported, %(already)s already there.",

@@ -36,6 +36,7 @@ from survey.store.round_scores import questionnaire_of
 from survey.web.extensions import limiter
 from survey.web.forms import ConfirmForm
 from survey.web.page_forms import answers_from_form, page_form
+from survey.web.tasks import reports_changed
 
 bp = Blueprint("respond", __name__)
 
@@ -115,6 +116,7 @@ class ResponseState:
     language: str
     submitted_at: datetime | None
     accepts_answers: bool
+    round_id: int
 
 
 def _response(resume: str) -> tuple[ResponseState, Questionnaire]:
@@ -133,6 +135,7 @@ def _response(resume: str) -> tuple[ResponseState, Questionnaire]:
         row.language,
         row.submitted_at,
         accepts_answers(row.status, row.opens_on, row.closes_on),
+        row.round_id,
     )
     return state, q
 
@@ -434,6 +437,7 @@ def submit(resume: str):  # type: ignore[no-untyped-def]
         .values(submitted_at=utcnow(), updated_at=utcnow())
     )
     db.session.commit()
+    reports_changed(response.round_id)  # laid out again within a minute, in the background
     return redirect(url_for("respond.done", resume=resume))
 
 
