@@ -6,12 +6,13 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-from benchmarks import bench_dashboard, bench_load, bench_pdf, bench_scoring
+from benchmarks import bench_dashboard, bench_jobs, bench_load, bench_pdf, bench_scoring
 
 BENCHES = {
     "scoring": bench_scoring.run,
     "dashboard": bench_dashboard.run,
     "pdf": bench_pdf.run,
+    "jobs": bench_jobs.run,
     "load": bench_load.run,
 }
 

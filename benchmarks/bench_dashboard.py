@@ -99,6 +99,7 @@ def run() -> None:
                 "WTF_CSRF_ENABLED": False,
                 "RATELIMIT_ENABLED": False,
                 "QUESTIONNAIRES_DIR": str(QUESTIONNAIRES),
+                "QUEUE_URL": f"sqlite:///{tmp}/queue.db",
             }
         )
         with app.app_context():

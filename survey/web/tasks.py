@@ -138,7 +138,9 @@ def reports_changed(round_id: int, *, now: bool = False) -> None:
     try:
         if now:
             render_round_reports(round_id)
-        elif huey.put_if_empty(_render_key(round_id), "1"):
+        elif not huey.storage.has_data_for_key(_render_key(round_id)) and huey.put_if_empty(
+            _render_key(round_id), "1"
+        ):  # a read first: within the minute, a submission writes nothing to the queue
             render_round_reports.schedule((round_id,), delay=RENDER_DEBOUNCE_S)
     except Exception:
         log.exception("could not queue the reports of round %s", round_id)
