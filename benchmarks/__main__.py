@@ -14,6 +14,7 @@ BENCHES = {
     "pdf": bench_pdf.run,
     "jobs": bench_jobs.run,
     "load": bench_load.run,
+    "capacity": bench_load.run_capacity,
 }
 
 

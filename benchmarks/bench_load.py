@@ -40,7 +40,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from benchmarks.load_client import Page, Tally, run_respondents
+from benchmarks.load_client import Page, Tally, run_population, run_respondents
 from benchmarks.timing import emit
 from survey import create_app
 from survey.core.instruments import available
@@ -67,6 +67,16 @@ THINK_S = (0.2, 1.0)
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 PAIRS = int(os.environ.get("BENCH_LOAD_PAIRS", "2"))  # stress runs of the app, each with a bare run
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# The capacity run: people arriving over a ramp, reading each page 5-20 s; populations grow in
+# steps until a step's page saves miss the goal (p99 at most 250 ms, no error).
+CAPACITY_STEPS = tuple(
+    int(n)
+    for n in os.environ.get("BENCH_CAPACITY_STEPS", "1000,2000,3000,3500,4000,5000").split(",")
+)
+CAPACITY_RAMP_S = float(os.environ.get("BENCH_CAPACITY_RAMP_S", "60"))
+CAPACITY_HOLD_S = float(os.environ.get("BENCH_CAPACITY_HOLD_S", "90"))
+READ_S = (5.0, 20.0)
+CAPACITY_P99_MS = 250.0
 
 
 def instrument() -> Questionnaire:
@@ -200,13 +210,14 @@ def _free_port() -> int:
 def serving(app: str, url: str) -> Iterator[Server]:
     """Gunicorn with the benchmark's configuration, once every worker is ready; stopped after."""
     port = _free_port()
-    with tempfile.TemporaryDirectory() as ready:
+    with tempfile.TemporaryDirectory() as ready, tempfile.TemporaryDirectory() as queue:
         env = {
             **os.environ,
             "DATABASE_URL": url,
             "SECRET_KEY": "bench-load",
             "PDF_CACHE_DIR": "",
             "RATELIMIT_STORAGE_URI": "memory://",
+            "QUEUE_URL": f"sqlite:///{queue}/queue.db",
             "BENCH_BIND": f"127.0.0.1:{port}",
             "BENCH_READY_DIR": ready,
             "BENCH_WORKERS": str(WORKERS),
@@ -493,3 +504,89 @@ def run() -> None:
         run_backend("postgres", q)
     else:
         print("# load on PostgreSQL skipped: set TEST_DATABASE_URL", flush=True)
+
+
+# -- capacity: a room as it behaves -------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    population: int
+    p99_ms: float
+    saves: int
+    errors: int
+
+    @property
+    def meets_goal(self) -> bool:
+        return self.errors == 0 and self.saves > 0 and self.p99_ms <= CAPACITY_P99_MS
+
+
+def capacity_step(backend: str, app: str, q: Questionnaire, population: int) -> Step:
+    """One population on a fresh database and server; the p99 of the page saves sent while
+    everyone has arrived (after the ramp), and every error of the run."""
+    pages = pages_of(q)
+    with database(backend) as url:
+        tokens = prepare(url, q)
+        with serving(app, url) as server:
+            asyncio.run(run_respondents(server.port, tokens, pages, WARM_UP, journey=app))
+            tally = Tally()
+            start = time.perf_counter()
+            asyncio.run(
+                run_population(
+                    server.port,
+                    tokens,
+                    pages,
+                    population,
+                    journey=app,
+                    read=READ_S,
+                    ramp_s=CAPACITY_RAMP_S,
+                    hold_s=CAPACITY_HOLD_S,
+                    first_person=WARM_UP,
+                    tally=tally,
+                )
+            )
+    held_from = start + CAPACITY_RAMP_S
+    latencies = sorted(
+        latency
+        for latency, sent in zip(tally.save_latencies, tally.save_started, strict=True)
+        if sent >= held_from
+    )
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] * 1000 if latencies else 0
+    step = Step(population, p99, len(latencies), tally.errors)
+    print(
+        f"# capacity {backend} {app} {population}: p99 {step.p99_ms:.0f} ms over "
+        f"{step.saves} saves, {step.errors} errors {tally.error_kinds or ''}",
+        flush=True,
+    )
+    return step
+
+
+def capacity(backend: str, app: str, q: Questionnaire) -> int:
+    """The largest population whose step meets the goal (steps stop at the first that misses)."""
+    best = 0
+    for population in CAPACITY_STEPS:
+        if not capacity_step(backend, app, q, population).meets_goal:
+            break
+        best = population
+    return best
+
+
+def run_capacity() -> None:
+    if importlib.util.find_spec("gunicorn") is None:
+        print("# capacity skipped: gunicorn is not installed", flush=True)
+        return
+    q = instrument()
+    print(
+        f"# capacity: steps {CAPACITY_STEPS}, ramp {CAPACITY_RAMP_S:.0f} s, held "
+        f"{CAPACITY_HOLD_S:.0f} s, reading {READ_S[0]:.0f}-{READ_S[1]:.0f} s a page, "
+        f"gunicorn -w {WORKERS}",
+        flush=True,
+    )
+    backends = ["sqlite"] + (["postgres"] if os.environ.get("TEST_DATABASE_URL") else [])
+    for backend in backends:
+        app = capacity(backend, "app", q)
+        bare = capacity(backend, "bare", q)
+        emit(f"capacity_respondents_{backend}", app, "respondents")
+        emit(f"capacity_bare_respondents_{backend}", bare, "respondents")
+        if backend == "sqlite":
+            emit("capacity_vs_bare_ratio", app / bare if bare else float("nan"), "ratio")

@@ -47,6 +47,7 @@ class Tally:
     """What the respondents saw, shared by all of them (one event loop, no locks needed)."""
 
     save_latencies: list[float] = field(default_factory=list)  # seconds, ack of each page save
+    save_started: list[float] = field(default_factory=list)  # perf_counter() when each was sent
     saves: int = 0
     requests: int = 0
     errors: int = 0  # failed attempts: connection errors, timeouts, 5xx, unexpected answers
@@ -192,6 +193,7 @@ async def _save(
         raise UnexpectedResponse(f"save {path}: {reply.status} -> {_location(reply)!r}")
     tally = browser.tally
     tally.save_latencies.append(time.perf_counter() - started)
+    tally.save_started.append(started)
     tally.saves += 1
     tally.acknowledged.setdefault(resume, {}).update(
         {k: v for k, v in form.items() if k not in ("csrf_token", "action")}
@@ -285,4 +287,44 @@ async def run_respondents(
 
     people = range(first_person, first_person + respondents)
     await asyncio.gather(*(one(person) for person in people))
+    return tally
+
+
+async def run_population(
+    port: int,
+    tokens: list[str],
+    pages: list[Page],
+    population: int,
+    *,
+    journey: str = "app",
+    read: tuple[float, float],
+    ramp_s: float,
+    hold_s: float,
+    first_person: int = 0,
+    tally: Tally | None = None,
+) -> Tally:
+    """A room as it behaves: ``population`` people arrive at random over ``ramp_s`` seconds and
+    each reads every page for ``read`` seconds before saving it; after the ramp, the population
+    is held for ``hold_s`` seconds, then everyone still answering is stopped."""
+    tally = tally or Tally()
+    walk = JOURNEYS[journey]
+    arrivals = random.Random(population)
+
+    async def one(person: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        browser = Browser("127.0.0.1", port, tally)
+        try:
+            await walk(browser, tokens[person % len(tokens)], pages, person, read)
+        except (TransientError, UnexpectedResponse) as exc:
+            tally.failed_journeys += 1
+            tally.error(type(exc).__name__ + ": " + str(exc)[:80])
+        finally:
+            await browser.close()
+
+    people = range(first_person, first_person + population)
+    tasks = [asyncio.create_task(one(p, arrivals.uniform(0, ramp_s))) for p in people]
+    _done, still_answering = await asyncio.wait(tasks, timeout=ramp_s + hold_s)
+    for task in still_answering:
+        task.cancel()
+    await asyncio.gather(*still_answering, return_exceptions=True)
     return tally
