@@ -357,3 +357,54 @@ def worker(app: Flask) -> Iterator[Any]:
         running.stop(graceful=True)
         for number, handler in handlers.items():  # the consumer installs its own
             signal.signal(number, handler)
+
+
+# -- a real SMTP server -------------------------------------------------------------------
+
+
+class Inbox:
+    """What the test SMTP server received; ``refuse`` makes it answer the next DATA commands
+    with that reply (e.g. "451 4.3.0 try again later") instead of accepting them."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+        self.refuse: list[str] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.refuse:
+            return self.refuse.pop(0)
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[str, int, Inbox]]:
+    """aiosmtpd listening on 127.0.0.1 (a free port): (host, port, inbox)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield "127.0.0.1", port, inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_config(smtp_server: tuple[str, int, Inbox]) -> dict[str, Any]:
+    host, port, _inbox = smtp_server
+    return {
+        "MAIL_SERVER": host,
+        "MAIL_PORT": port,
+        "MAIL_USE_TLS": False,
+        "MAIL_DEFAULT_SENDER": "Partnership Health <facilitator@example.org>",
+        "MAIL_TIMEOUT": 5,
+    }

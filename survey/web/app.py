@@ -73,6 +73,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     queue.init_app(app)
     tasks.watch_rounds()
+    from survey.web import mail
+
+    mail.init_app(app)
 
     from survey.store.models import Facilitator
 

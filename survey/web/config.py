@@ -85,6 +85,17 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         # A running job whose worker has been silent this long is taken to be dead, and queued
         # again (its worker beats after every report, a few seconds apart).
         "JOB_STALLED_AFTER_S": int(os.environ.get("JOB_STALLED_AFTER_S", "90")),
+        # E-mail (survey/web/mail.py): with no MAIL_SERVER, messages are logged and kept in the
+        # outbox, for an administrator to read, and nothing leaves the machine.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587") or 587),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Partnership Health <no-reply@localhost>"
+        ),
+        "MAIL_TIMEOUT": 20,
         # Reports of a symposium pack laid out at once, each in a process of its own.
         "PDF_WORKERS": int(os.environ.get("PDF_WORKERS", "0") or 0) or min(os.cpu_count() or 1, 4),
         # Number of reverse proxies in front of the app (0: none); see README.

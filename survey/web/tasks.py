@@ -213,3 +213,22 @@ def watch_rounds() -> None:
         event.listen(Session, "after_flush", _rounds_closed)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+
+
+# -- e-mail ---------------------------------------------------------------------------------
+
+
+@app_task()
+def send_mail() -> None:
+    """Send the outbox now (after invitations are queued, say)."""
+    from survey.web.mail import send_due
+
+    send_due()
+
+
+@app_periodic_task(crontab(minute="*"))
+def send_mail_every_minute() -> None:
+    """Messages waiting for a retry, and any queued while no worker ran."""
+    from survey.web.mail import send_due
+
+    send_due()

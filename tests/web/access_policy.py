@@ -96,6 +96,7 @@ POLICY: dict[str, str] = {
     "admin.new_password": ADMIN_ONLY,
     "admin.deactivate": ADMIN_ONLY,
     "admin.reactivate": ADMIN_ONLY,
+    "admin.outbox": ADMIN_ONLY,
     # A background job (a symposium pack): only the facilitator who asked for it.
     "jobs.job_page": FACILITATOR_OWNED,
     "jobs.job_state": FACILITATOR_OWNED,

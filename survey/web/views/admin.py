@@ -113,3 +113,12 @@ def reactivate(facilitator_id: int):  # type: ignore[no-untyped-def]
         db.session.commit()
         flash(_("%(email)s can sign in again.", email=account.email))
     return redirect(url_for("admin.facilitators"))
+
+
+@bp.get("/outbox")
+def outbox() -> Any:
+    """Every message the app queued, sent or only logged (no mail server configured), newest
+    first: a fresh install shows here what it would have sent."""
+    from survey.store.outbox import recent
+
+    return render_template("admin/outbox.html", messages=recent(100))
