@@ -408,3 +408,47 @@ def mail_config(smtp_server: tuple[str, int, Inbox]) -> dict[str, Any]:
         "MAIL_DEFAULT_SENDER": "Partnership Health <facilitator@example.org>",
         "MAIL_TIMEOUT": 5,
     }
+
+
+# -- the roster -----------------------------------------------------------------------------
+
+
+@dataclass
+class RepresentativeRec:
+    id: int
+    email: str
+    unsubscribe: str
+
+
+@pytest.fixture
+def make_representative(app: Flask) -> Callable[..., RepresentativeRec]:
+    """``make_representative(partner_id, email, name="", language="en")``."""
+    from survey.store.roster import Representative
+
+    def make(partner_id: int, email: str, name: str = "", language: str = "en") -> Any:
+        with app.app_context():
+            rep = Representative(partner_id=partner_id, email=email, name=name, language=language)
+            db.session.add(rep)
+            db.session.commit()
+            return RepresentativeRec(rep.id, rep.email, rep.unsubscribe_token)
+
+    return make
+
+
+@pytest.fixture
+def personal_links(app: Flask) -> Callable[[int], dict[str, str]]:
+    """``personal_links(round_id)``: invite the round's representatives (messages queued, not
+    sent); their personal tokens by e-mail address."""
+
+    def invite(round_id: int) -> dict[str, str]:
+        from survey.store.roster import PersonalInvite
+        from survey.web.invitations import invite_round
+
+        with app.app_context():
+            invite_round(round_id)
+            invites = db.session.scalars(
+                db.select(PersonalInvite).where(PersonalInvite.round_id == round_id)
+            )
+            return {i.representative.email: i.token for i in invites}
+
+    return invite

@@ -2,7 +2,8 @@
 
 One module per area: ``instrument`` (validate, schema, score: no app, no database, so they
 work on a machine with nothing configured), ``data`` (accounts, demo, paper import),
-``reports`` (PDFs, packs, paper forms) and ``worker`` (background work). Bad input never
+``reports`` (PDFs, packs, paper forms), ``mail`` (invitations, reminders) and ``worker``
+(background work). Bad input never
 shows a traceback: it prints every problem and exits non-zero (``errors``).
 """
 
@@ -14,6 +15,7 @@ from flask.cli import FlaskGroup
 
 from survey.cli.data import create_facilitator_command, demo_command, import_command
 from survey.cli.instrument import schema_command, score_command, validate_command
+from survey.cli.mail import invite_command, send_due_command
 from survey.cli.reports import paper_form_command, report_command, symposium_pack_command
 from survey.cli.worker import worker_command
 
@@ -42,6 +44,8 @@ for command in (
     paper_form_command,
     symposium_pack_command,
     worker_command,
+    invite_command,
+    send_due_command,
 ):
     cli.add_command(command)
 

@@ -117,10 +117,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(symposium.bp)
     app.register_blueprint(join.bp)
 
-    from survey.web.views import admin, jobs
+    from survey.web.views import admin, jobs, personal
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(personal.bp)
 
     errors.register(app)
 
@@ -178,7 +179,7 @@ def _security_headers(response: Any) -> Any:
     headers.setdefault("Referrer-Policy", "no-referrer")
     # Respondents' and joiners' URLs carry tokens and answers; by blueprint as well as by the
     # views' flag, so that a refusal before the views' hooks run (CSRF, NUL) is covered too.
-    if getattr(g, "no_store", False) or request.blueprint in ("respond", "join"):
+    if getattr(g, "no_store", False) or request.blueprint in ("respond", "join", "personal"):
         headers["Cache-Control"] = "no-store"
     elif "Cache-Control" not in headers and current_user.is_authenticated:
         # A signed-in facilitator's pages show partnerships' answers and names: never keep

@@ -229,6 +229,17 @@ def send_mail() -> None:
 @app_periodic_task(crontab(minute="*"))
 def send_mail_every_minute() -> None:
     """Messages waiting for a retry, and any queued while no worker ran."""
+    from survey.web.invitations import record_bounces
     from survey.web.mail import send_due
 
     send_due()
+    record_bounces()
+
+
+@app_periodic_task(crontab(minute="5"))
+def send_due_reminders() -> None:
+    """Every hour: reminders whose date has come, to those who have not submitted."""
+    from survey.web.invitations import queue_due_reminders
+
+    if queue_due_reminders():
+        send_mail()

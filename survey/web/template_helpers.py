@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, g
-from flask_babel import get_locale, get_translations
+from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
 from survey.core.wording import format_number, format_share, rule_name
@@ -46,6 +48,19 @@ def _translations() -> Any:
     if found is None:
         found = g._translations = get_translations()
     return found
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Text and templates in ``language`` for a while (an e-mail to a French-speaking partner
+    from an English page or a worker): Flask-Babel's locale, and this module's per-request
+    translations forgotten on the way in and out."""
+    g.pop("_translations", None)
+    try:
+        with force_locale(language):
+            yield
+    finally:
+        g.pop("_translations", None)
 
 
 def register(app: Flask) -> None:

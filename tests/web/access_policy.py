@@ -52,6 +52,8 @@ POLICY: dict[str, str] = {
     "respond.review": RESPONDENT_TOKEN,
     "respond.submit": RESPONDENT_TOKEN,
     "respond.done": RESPONDENT_TOKEN,
+    "personal.open_link": RESPONDENT_TOKEN,  # a representative's own link
+    "personal.unsubscribe": RESPONDENT_TOKEN,  # the link in the same e-mail
     "facilitate.home": FACILITATOR_ANY,
     "facilitate.new_partnership": FACILITATOR_ANY,
     "facilitate.partnership": FACILITATOR_OWNED,
@@ -232,6 +234,8 @@ def scene(
     make_round: Callable[..., Any],
     make_session: Callable[..., Any],
     login: Callable[[FlaskClient, FacilitatorRec], FlaskClient],
+    make_representative: Callable[..., Any],
+    personal_links: Callable[[int], dict[str, str]],
 ) -> Scene:
     """A's partnership with an open round in a symposium session; a respondent who opened
     Police's link, started a response and joined the session; B with a partnership of their
@@ -253,6 +257,8 @@ def scene(
     make_session(world.other, [make_round(b_partnership, name="B round")], "B forum")
     symposium = make_session(world.owner, [world.round])
 
+    police = make_representative(world.partnership.partners["Police"], "rep@example.org")
+    personal = personal_links(world.round.id)["rep@example.org"]
     respondent = app.test_client()
     token = world.round.token("Police")
     resume = start_response(respondent, token)
@@ -285,7 +291,12 @@ def scene(
         clients=clients,
         facilitators=facilitators,
         args=dict(args),
-        respondent_args={"token": token, "resume": resume},
+        respondent_args={
+            "token": token,
+            "resume": resume,
+            "personal": personal,
+            "unsubscribe": police.unsubscribe,
+        },
         spare=spare,
         query={"join.organisation": {"round": world.round.id}},
     )

@@ -78,7 +78,17 @@ def answer(client, resume: str, page: int, action: str = "next"):
 
 
 @pytest.fixture
-def hostile(app, make_facilitator, make_partnership, make_round, make_session, login, new_client):
+def hostile(
+    app,
+    make_facilitator,
+    make_partnership,
+    make_round,
+    make_session,
+    login,
+    new_client,
+    make_representative,
+    personal_links,
+):
     from survey.store.database import db
     from survey.store.models import Facilitator
 
@@ -105,6 +115,9 @@ def hostile(app, make_facilitator, make_partnership, make_round, make_session, l
     resume = start_response(respondent, round_.token(SCRIPT))
     assert answer(respondent, resume, 1, action="later").status_code == 302
     assert post_form(respondent, "/join", {"code": symposium.code}).status_code == 302
+    # A representative whose name is an attack, invited by a personal link.
+    rep = make_representative(partnership.partners[SCRIPT], "rep@example.org", name=SCRIPT + IMG)
+    personal = personal_links(round_.id)["rep@example.org"]
     with app.app_context():
         # A pack that failed, its reason naming the hostile partnership (as an error may).
         from survey.store.jobs import fail, new_job
@@ -133,6 +146,8 @@ def hostile(app, make_facilitator, make_partnership, make_round, make_session, l
             "version": "x",
             "filename": "app.css",
             "public_id": public_id,
+            "personal": personal,
+            "unsubscribe": rep.unsubscribe,
         },
         "query": {
             "join.organisation": {"round": round_.id},

@@ -57,6 +57,8 @@ SAMPLES: dict[str, list] = {
     "version": ["0.0.0", "x", "\x00"],
     "filename": ["nope.css", "../../pyproject.toml", "app.css\x00.js", "%2e%2e/x"],
     "public_id": [*GARBAGE_STRINGS, "0" * 32, "g" * 32],
+    "personal": GARBAGE_STRINGS,
+    "unsubscribe": GARBAGE_STRINGS,
 }
 
 # Query strings the views read (lang, page, to, dimension, a, b, round, code...), with values
@@ -165,7 +167,16 @@ def malformed_bodies() -> list[tuple[str, MultiDict]]:
 
 
 @pytest.fixture
-def scene(app, world, make_partnership, make_round, make_session, login):
+def scene(
+    app,
+    world,
+    make_partnership,
+    make_round,
+    make_session,
+    login,
+    make_representative,
+    personal_links,
+):
     """A's world with a started, a submitted and a paper response; clients for everyone."""
     token = world.round.token("Police")
     respondent = app.test_client()
@@ -190,6 +201,8 @@ def scene(app, world, make_partnership, make_round, make_session, login):
         paper_token, revoked_token = paper.resume_token, revoked.token
         # A pack still queued (no worker here): its page, state and (missing) download.
         pack = new_job(world.owner.id, "pack", {"rounds": [world.round.id]}, total=2).public_id
+    representative = make_representative(world.partnership.partners["Police"], "r@example.org")
+    personal = personal_links(world.round.id)["r@example.org"]
     b_partnership = make_partnership(world.other, partners=["B"], name="B's")
     make_session(world.other, [make_round(b_partnership, name="B round")])
     symposium = make_session(world.owner, [world.round])
@@ -217,6 +230,8 @@ def scene(app, world, make_partnership, make_round, make_session, login):
             "version": plotly.__version__,
             "filename": "app.css",
             "public_id": pack,
+            "personal": personal,
+            "unsubscribe": representative.unsubscribe,
         },
         "extra_tokens": [revoked_token],
         "extra_resumes": [submitted, paper_token],

@@ -37,6 +37,7 @@ from survey.web.extensions import limiter
 from survey.web.forms import ConfirmForm
 from survey.web.page_forms import answers_from_form, page_form
 from survey.web.tasks import reports_changed
+from survey.web.views.personal import submitted_in_this_browser
 
 bp = Blueprint("respond", __name__)
 
@@ -437,6 +438,7 @@ def submit(resume: str):  # type: ignore[no-untyped-def]
         .values(submitted_at=utcnow(), updated_at=utcnow())
     )
     db.session.commit()
+    submitted_in_this_browser(response.round_id)  # a personal link's invitation is done
     reports_changed(response.round_id)  # laid out again within a minute, in the background
     return redirect(url_for("respond.done", resume=resume))
 
