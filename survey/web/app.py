@@ -14,8 +14,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from survey.store.database import db
-from survey.web.config import build_config
+from survey.web.config import build_config, private_dir, private_sqlite_file
 from survey.web.extensions import babel, csrf, limiter, login_manager, migrate
+from survey.web.ids import MAX_ID
 from survey.web.sessions import SessionInterface
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "store" / "migrations"
@@ -35,7 +36,7 @@ class IdConverter(IntegerConverter):
     20-digit id is a plain 404 instead of an overflow in the database driver (a 500)."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
@@ -44,7 +45,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     app.session_interface = SessionInterface()
     app.config.update(build_config(Path(app.instance_path), config))
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_dir(Path(app.instance_path))
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config.get("PROXY_FIX"):
         # Behind a reverse proxy, rate limits and URLs need the client's address and scheme.
         hops = int(app.config["PROXY_FIX"])

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+
+def private_dir(path: Path) -> None:
+    """Create ``path`` readable by its owner only (the instance folder holds the secret key,
+    the SQLite database and cached reports). An existing folder is left as its owner set it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -17,11 +24,45 @@ def _secret_key(instance_path: Path) -> str:
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    private_dir(instance_path)
+    # Written to a file of our own, created 0600 (never readable by others, not even for a
+    # moment), then linked into place: two workers starting at once both read the one key
+    # that won, and no one ever reads a half-written file.
+    temporary = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(secrets.token_hex(32))
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(FileExistsError):  # another worker's key won
+            os.link(temporary, key_file)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return key_file.read_text().strip()
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file 0600 before SQLite does (it would follow the umask,
+    usually 0644), and take group and others' access away from an existing one: it holds
+    password hashes, respondents' tokens and every answer. SQLite gives its -wal and -shm
+    files the database file's permissions."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    database = Path(parsed.database)
+    private_dir(database.parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        try:
+            status = path.stat()
+            if status.st_mode & 0o077 and status.st_uid == os.getuid():
+                path.chmod(0o600)
+        except OSError:
+            pass  # not there, or not ours to change
 
 
 def database_url(instance_path: Path) -> str:

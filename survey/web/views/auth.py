@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -14,17 +12,13 @@ from survey.store.database import db
 from survey.store.models import Facilitator
 from survey.web.extensions import limiter
 from survey.web.forms import ConfirmForm, LoginForm, PasswordForm
+from survey.web.ids import safe_path
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    # Only paths on this site: an open redirect would let a phishing link borrow our name.
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("facilitate.home")
+    return safe_path(target) or url_for("facilitate.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from reports.pack import pack_chunks
 from survey.store.database import db
 from survey.store.models import Partner, Partnership, Round
 from survey.web.access import own_round
+from survey.web.ids import parse_id
 from survey.web.printed_reports import (
     PDF_MIMETYPE,
     ZIP_MIMETYPE,
@@ -111,9 +112,10 @@ def symposium_pack() -> Any:
     """The pack as a ZIP, streamed: each report is sent as soon as it is made."""
     ids: list[int] = []
     for value in request.form.getlist("round"):
-        if not value.isdigit():
+        round_id = parse_id(value)
+        if round_id is None:
             abort(400)
-        ids.append(int(value))
+        ids.append(round_id)
     ids = list(dict.fromkeys(ids))
     if not ids or len(ids) > MAX_PACK_ROUNDS:
         page = render_template(
