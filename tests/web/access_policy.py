@@ -40,6 +40,7 @@ POLICY: dict[str, str] = {
     "auth.logout": PUBLIC,  # signing out is harmless for anyone; it needs a CSRF token
     "auth.set_language": PUBLIC,
     "auth.change_password": FACILITATOR_ANY,
+    "auth.sign_out_everywhere": FACILITATOR_ANY,  # ends only the signed-in account's sign-ins
     "join.code": PUBLIC,
     "join.partnership": SYMPOSIUM_JOINED,
     "join.organisation": SYMPOSIUM_JOINED,

@@ -100,6 +100,10 @@ FIELDS = [
 ]
 
 
+# Routes after which the client must sign in again to go on as a facilitator.
+SIGNING_OUT = ("auth.logout", "auth.sign_out_everywhere")
+
+
 def question_ids() -> list[str]:
     return [q.id for section in sections() for q in section[:2]] + ["partner_role", "what_works"]
 
@@ -307,7 +311,7 @@ def test_malformed_posts_never_500(app, scene, login):
                             response = client.open(url, method=method, data=data)
                             _assert_no_500(response, method, f"{url} [{name}]", who, failures)
                     facilitator = {"owner": world.owner, "other": world.other}.get(who)
-                    signed_out = route.endpoint == "auth.logout" and facilitator is not None
+                    signed_out = route.endpoint in SIGNING_OUT and facilitator is not None
                     if signed_out and client.get("/").status_code != 200:  # as it was asked to
                         login(client, facilitator)
     assert not failures, "\n".join(failures)
