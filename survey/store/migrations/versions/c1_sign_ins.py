@@ -37,17 +37,16 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_sign_in_facilitator_id"), ["facilitator_id"], unique=False
         )
-    with op.batch_alter_table("facilitator", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "must_change_password", sa.Boolean(), server_default="0", nullable=False
-            )
-        )
+    # Plain ALTER TABLE (SQLite 3.35+ and PostgreSQL): a batch rebuild of facilitator would
+    # drop a table that others reference, which SQLite refuses with foreign keys on.
+    op.add_column(
+        "facilitator",
+        sa.Column("must_change_password", sa.Boolean(), server_default="0", nullable=False),
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("facilitator", schema=None) as batch_op:
-        batch_op.drop_column("must_change_password")
+    op.drop_column("facilitator", "must_change_password")
     with op.batch_alter_table("sign_in", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sign_in_facilitator_id"))
     op.drop_table("sign_in")
