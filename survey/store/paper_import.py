@@ -35,7 +35,7 @@ LABEL_MAX = 100  # the width of Response.label
 # on what an import holds in memory (docs/performance.md, "Paper imports").
 MAX_IMPORT_ROWS = 10_000
 PARTNER_LIST = "the partnership's partners"
-PARTNER_HINT = "use a partner's name exactly as the partnership lists it (the list follows)"
+PARTNER_HINT = "use a partner's name exactly as the partnership lists it (see the list of partners)"
 SAME_ID_HINT = "give it another id, or remove the row"
 
 

@@ -49,6 +49,7 @@ POLICY: dict[str, str] = {
     "respond.resume": RESPONDENT_TOKEN,
     "respond.page": RESPONDENT_TOKEN,
     "respond.saved": RESPONDENT_TOKEN,
+    "respond.forget_device": RESPONDENT_TOKEN,
     "respond.switch_language": RESPONDENT_TOKEN,
     "respond.review": RESPONDENT_TOKEN,
     "respond.submit": RESPONDENT_TOKEN,
