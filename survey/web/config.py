@@ -13,8 +13,20 @@ from urllib.parse import urlsplit
 
 def private_dir(path: Path) -> None:
     """Create ``path`` readable by its owner only (the instance folder holds the secret key,
-    the SQLite database and cached reports). An existing folder is left as its owner set it."""
+    the SQLite database and cached reports), and take group and others' access away from an
+    existing one that is ours."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(path, 0o700)
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    """Give ``path`` ``mode`` when group or others may use it and it is ours."""
+    try:
+        status = path.stat()
+        if status.st_mode & 0o077 and status.st_uid == os.getuid():
+            path.chmod(mode)
+    except OSError:
+        pass  # not there, or not ours to change
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -24,6 +36,7 @@ def _secret_key(instance_path: Path) -> str:
         return os.environ["SECRET_KEY"]
     key_file = instance_path / "secret_key"
     if key_file.exists():
+        _owner_only(key_file, 0o600)  # written by an older release, world-readable
         return key_file.read_text().strip()
     private_dir(instance_path)
     # Written to a file of our own, created 0600 (never readable by others, not even for a
@@ -59,12 +72,7 @@ def private_sqlite_file(url: str) -> None:
     with contextlib.suppress(FileExistsError):
         os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
-        try:
-            status = path.stat()
-            if status.st_mode & 0o077 and status.st_uid == os.getuid():
-                path.chmod(0o600)
-        except OSError:
-            pass  # not there, or not ours to change
+        _owner_only(path, 0o600)
 
 
 def database_url(instance_path: Path) -> str:

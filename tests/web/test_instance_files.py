@@ -44,17 +44,24 @@ def test_secret_key_is_created_owner_only_without_a_chmod_afterwards(
     assert [p.name for p in instance.iterdir()] == ["secret_key"]  # no temporary left
 
 
-def test_an_existing_key_file_is_never_replaced(tmp_path, monkeypatch):
+def test_an_existing_key_file_is_never_replaced_and_made_owner_only(
+    tmp_path, monkeypatch, loose_umask
+):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     instance = tmp_path / "instance"
-    instance.mkdir()
+    instance.mkdir(mode=0o755)
     (instance / "secret_key").write_text("k" * 64 + "\n")
+    os.chmod(instance / "secret_key", 0o644)  # as an older release left it
     assert config._secret_key(instance) == "k" * 64
+    assert mode(instance / "secret_key") == 0o600
+    config.private_dir(instance)
+    assert mode(instance) == 0o700
 
 
 def test_sqlite_database_and_its_wal_and_shm_are_owner_only(tmp_path, monkeypatch, loose_umask):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     instance = tmp_path / "instance"
+    instance.mkdir()
     database = instance / "survey.db"
     app = create_app(
         {
@@ -72,7 +79,6 @@ def test_sqlite_database_and_its_wal_and_shm_are_owner_only(tmp_path, monkeypatc
                 assert path.exists(), path
                 assert mode(path) == 0o600, (path.name, oct(mode(path)))
         db.engine.dispose()
-    assert mode(instance) == 0o700
 
 
 def test_an_existing_world_readable_database_is_made_owner_only(tmp_path, loose_umask):
