@@ -72,9 +72,13 @@ def test_memory_rate_limits_with_one_worker_start_quietly(monkeypatch, tmp_path)
 def test_memory_rate_limits_with_unknown_workers_warn_in_the_log_and_to_admins(
     monkeypatch, tmp_path, make_app, make_facilitator, login, caplog
 ):
+    import logging
+
     from survey.store.database import db
     from survey.store.models import Facilitator
 
+    # Alembic's fileConfig in earlier tests may have disabled existing loggers.
+    monkeypatch.setattr(logging.getLogger("survey.web.app"), "disabled", False)
     production_config(monkeypatch, tmp_path)
     app = make_app(RATELIMIT_ENABLED=True, SECRET_KEY=STRONG_KEY)
     assert any("number of workers is unknown" in r.getMessage() for r in caplog.records)
