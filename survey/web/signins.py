@@ -10,6 +10,7 @@ good for ``REMEMBER_COOKIE_DURATION`` after the sign-in at most (docs/decisions/
 
 from __future__ import annotations
 
+import hmac
 from datetime import UTC, datetime
 
 from flask import current_app
@@ -56,7 +57,8 @@ def load(user_id: str) -> Facilitator | None:
         started = started.replace(tzinfo=UTC)
     # The stamp changes with the password hash: a password changed outside the web (a script,
     # an older release) ends the sign-in too.
-    if not user.active or stamp != user.session_stamp or started < _lifetime_start():
+    same_password = hmac.compare_digest(stamp.encode(), user.session_stamp.encode())
+    if not user.active or not same_password or started < _lifetime_start():
         return None
     user.sign_in_id = user_id
     return user
