@@ -6,7 +6,14 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-from benchmarks import bench_dashboard, bench_jobs, bench_load, bench_pdf, bench_scoring
+from benchmarks import (
+    bench_dashboard,
+    bench_import,
+    bench_jobs,
+    bench_load,
+    bench_pdf,
+    bench_scoring,
+)
 
 BENCHES = {
     "scoring": bench_scoring.run,
@@ -15,6 +22,7 @@ BENCHES = {
     "jobs": bench_jobs.run,
     "load": bench_load.run,
     "capacity": bench_load.run_capacity,
+    "import": bench_import.run,
 }
 
 

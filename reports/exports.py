@@ -32,7 +32,20 @@ from openpyxl.utils import get_column_letter
 from survey.core.answers import codec_for
 from survey.core.questionnaire import NA, Question, Questionnaire
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    # Full-width forms: some spreadsheets (LibreOffice with Asian input, Excel in CJK
+    # locales) fold them to their ASCII twins when a cell is read, formula included.
+    "\uff1d",  # ＝
+    "\uff0b",  # ＋
+    "\uff0d",  # －
+    "\uff20",  # ＠
+)
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,8 +63,9 @@ Value = str | int | float | None
 def neutralise(value: Any) -> Value:
     """A cell value that no spreadsheet will run: numbers as numbers, text made inert.
 
-    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with a
-    single quote. ``None``, NaN and infinities become empty cells.
+    Text starting with ``=``, ``+``, ``-``, ``@`` (or their full-width forms ``＝ ＋ － ＠``),
+    a tab or a carriage return is prefixed with a single quote. ``None``, NaN and infinities
+    become empty cells.
     """
     if value is None:
         return None

@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from survey.cli.errors import reports_input_errors
-from survey.core.passwords import MIN_PASSWORD
+from survey.core.passwords import password_problem, problem_text
 
 
 @click.command("create-facilitator")
@@ -35,8 +35,9 @@ def create_facilitator_command(email: str, password: str | None, name: str, admi
         sys.exit(1)
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD:
-        click.echo(f"--password: use at least {MIN_PASSWORD} characters.", err=True)
+    problem = password_problem(password, (email, name))
+    if problem is not None:
+        click.echo(f"--password: {problem_text(problem)}", err=True)
         sys.exit(2)
     user = Facilitator(email=email, name=name, is_admin=admin)
     user.set_password(password)

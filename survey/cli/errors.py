@@ -26,6 +26,14 @@ def reports_input_errors(exit_code: int) -> Callable[[F], F]:
             except InputError as exc:
                 for problem in exc.problems:
                     click.echo(str(problem), err=True)
+                if exc.more:
+                    click.echo(
+                        f"... and {exc.more:,} more problems ({exc.total:,} in all): fix these "
+                        "and check the file again.",
+                        err=True,
+                    )
+                if exc.note:
+                    click.echo(exc.note, err=True)
                 sys.exit(exit_code)
 
         return wrapper  # type: ignore[return-value]

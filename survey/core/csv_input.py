@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from survey.core.answers import codec_for
-from survey.core.problems import InputError, Problem
+from survey.core.problems import InputError, Problem, Problems
 from survey.core.questionnaire import ROLE_CONTINUUM, Questionnaire
 from survey.core.scoring import AnswerSet, AnswerSetBuilder, PartnerInfo
 
@@ -32,9 +32,12 @@ class Row:
 
 
 def read_rows(
-    data: str | bytes, source: str, required: tuple[str, ...]
+    data: str | bytes, source: str, required: tuple[str, ...], max_rows: int | None = None
 ) -> tuple[list[str], list[Row]]:
-    """Parse CSV text into rows keyed by header, or raise with every structural problem."""
+    """Parse CSV text into rows keyed by header, or raise with every structural problem.
+
+    With ``max_rows``, a file with more rows is refused as soon as the row after the last
+    allowed one is read: its rows are never all held in memory."""
     if isinstance(data, bytes):
         if len(data) > MAX_CSV_BYTES:
             raise InputError([Problem(source, "file is over 50 MB", "split it into several files")])
@@ -54,7 +57,7 @@ def read_rows(
             [Problem(source, "the file is empty", f"start with a header row: {','.join(required)}")]
         )
     reader = csv.reader(io.StringIO(data, newline=""), strict=True)
-    problems: list[Problem] = []
+    problems = Problems()
     rows: list[Row] = []
     start = 1  # the line where the record being read starts: where a bad quote opened
     try:
@@ -81,12 +84,24 @@ def read_rows(
             start = reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue  # blank lines, as spreadsheets leave at the end
+            if max_rows is not None and len(rows) >= max_rows:
+                raise InputError(
+                    [
+                        Problem(
+                            source,
+                            f"the file has more than {max_rows:,} rows of answers",
+                            f"split it into files of {max_rows:,} rows or fewer, each with the "
+                            "header row, and import them one after the other",
+                            line,
+                        )
+                    ]
+                )
             if len(cells) > len(header):
                 problems.append(
                     Problem(
                         source,
                         f"{len(cells)} cells but the header has {len(header)} columns "
-                        f"(extra: {', '.join(repr(c) for c in cells[len(header) :])})",
+                        f"(extra: {_shortened(cells[len(header) :])})",
                         "quote cells that contain commas, or remove the extra cells",
                         line,
                     )
@@ -99,8 +114,14 @@ def read_rows(
             Problem(source, f"malformed CSV ({exc})", "check the quotes on this row", start)
         )
     if problems:
-        raise InputError(problems)
+        raise problems.error()
     return header, rows
+
+
+def _shortened(cells: list[str], limit: int = 200) -> str:
+    """Extra cells for a message: a row of 10,000 stray cells must not make a 1 MB message."""
+    text = ", ".join(repr(c) for c in cells)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(cells)} cells)"
 
 
 def _cell_problem(source: str, row: Row, column: str, message: str, hint: str) -> Problem:
@@ -110,7 +131,7 @@ def _cell_problem(source: str, row: Row, column: str, message: str, hint: str) -
 def parse_partners(data: str | bytes, source: str = "partners.csv") -> list[PartnerInfo]:
     """Parse partners.csv (partner,sector,lead,role,invited) into PartnerInfo."""
     _, rows = read_rows(data, source, ("partner",))
-    problems: list[Problem] = []
+    problems = Problems()
     partners: list[PartnerInfo] = []
     seen: dict[str, int] = {}
     for row in rows:
@@ -175,7 +196,7 @@ def parse_partners(data: str | bytes, source: str = "partners.csv") -> list[Part
             )
         )
     if problems:
-        raise InputError(problems)
+        raise problems.error()
     return partners
 
 
@@ -187,6 +208,7 @@ class ParsedResponse:
     respondent: str
     partner: str
     answers: dict[str, Any]
+    valid: bool = True  # False: the row has a problem (its valid answers are kept)
 
 
 def parse_responses(
@@ -199,7 +221,7 @@ def parse_responses(
     """Parse and check every row of responses.csv; raise with all problems, or return all rows."""
     parsed, problems = check_responses(questionnaire, partners, data, source, partner_list)
     if problems:
-        raise InputError(problems)
+        raise problems.error()
     return parsed
 
 
@@ -210,16 +232,18 @@ def check_responses(
     source: str = "responses.csv",
     partner_list: str = "the partners file",
     partner_hint: str | None = None,
-) -> tuple[list[ParsedResponse], list[Problem]]:
+    max_rows: int | None = None,
+) -> tuple[list[ParsedResponse], Problems]:
     """Every row of responses.csv with every problem found, for callers that add checks of their
     own (paper imports) and report them all together. A row with a problem keeps its valid
     answers. ``partner_list`` names where partner names come from and ``partner_hint`` says how
     to fix an unknown one, for the messages.
 
-    Structural problems (encoding, header) still raise InputError: there are no rows to check.
+    Structural problems (encoding, header, over ``max_rows`` rows) still raise InputError:
+    there are no rows to check.
     """
-    header, rows = read_rows(data, source, ("respondent", "partner"))
-    problems: list[Problem] = []
+    header, rows = read_rows(data, source, ("respondent", "partner"), max_rows)
+    problems = Problems()
     questions = questionnaire.question_by_id
     codec = codec_for(questionnaire)
     for name in header:
@@ -233,11 +257,12 @@ def check_responses(
                 )
             )
     if problems:
-        raise InputError(problems)
+        raise problems.error()
     partner_names = {p.name for p in partners}
     seen: dict[str, int] = {}
     parsed: list[ParsedResponse] = []
     for row in rows:
+        before = problems.total
         respondent = row.cells["respondent"].strip()
         partner = row.cells["partner"].strip()
         if not respondent:
@@ -286,7 +311,9 @@ def check_responses(
                 )
             else:
                 answers[column] = value
-        parsed.append(ParsedResponse(row.line, respondent, partner, answers))
+        parsed.append(
+            ParsedResponse(row.line, respondent, partner, answers, problems.total == before)
+        )
     return parsed, problems
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -45,6 +45,20 @@ def new_token() -> str:
 ROUND_STATUSES = ("draft", "open", "closed")
 
 
+_DUMMY_HASH: str | None = None
+
+
+def check_no_password(password: str) -> bool:
+    """Check ``password`` against a hash of nothing anyone knows, as long as a real check
+    takes: a sign-in with an unknown or inactive email must not answer faster than one with a
+    wrong password (that would tell who has an account). Always False."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+    check_password_hash(_DUMMY_HASH, password)
+    return False
+
+
 class Facilitator(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "facilitator"
 
@@ -54,6 +68,8 @@ class Facilitator(UserMixin, db.Model):  # type: ignore[name-defined]
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an administrator issues a temporary password: the next sign-in must choose one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     partnerships: Mapped[list[Partnership]] = relationship(back_populates="owner")
@@ -74,8 +90,45 @@ class Facilitator(UserMixin, db.Model):  # type: ignore[name-defined]
         before a password change or a new temporary password is signed out at its next request."""
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
+    #: The sign-in this request came with ("<id>.<stamp>.<key>"), set by the user loader and
+    #: by :meth:`SignIn.start`; Flask-Login stores it in the session and the remember cookie.
+    # Not annotated, so that the ORM does not map it; the cast gives mypy its type.
+    sign_in_id = cast("str | None", None)
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_stamp}"
+        if self.sign_in_id is None:
+            raise RuntimeError("sign in through SignIn.start, which records the sign-in")
+        return self.sign_in_id
+
+
+class SignIn(db.Model):  # type: ignore[name-defined]
+    """One browser's sign-in, kept on the server so that it can end there: signing out deletes
+    it, "sign out everywhere", deactivation and a new password delete all of the account's.
+    A cookie (session or remember-me) names its sign-in by a random key, stored hashed, and is
+    good for :data:`SIGN_IN_LIFETIME` from the sign-in at most, whatever the cookie says."""
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="CASCADE"), index=True
+    )
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def start(cls, user: Facilitator) -> SignIn:
+        """A new sign-in for ``user`` (added to the session, not committed); sets the id that
+        Flask-Login will store."""
+        key = secrets.token_urlsafe(24)
+        sign_in = cls(facilitator_id=user.id, key_hash=cls.hash_key(key), created_at=utcnow())
+        db.session.add(sign_in)
+        user.sign_in_id = f"{user.id}.{user.session_stamp}.{key}"
+        return sign_in
 
 
 class Partnership(db.Model):  # type: ignore[name-defined]

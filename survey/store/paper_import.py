@@ -32,7 +32,11 @@ from survey.store.models import Answer, Partner, Response, Round, new_token, utc
 from survey.store.round_scores import partner_infos, questionnaire_of
 
 LABEL_MAX = 100  # the width of Response.label
+# The rows a file may hold: far more forms than a partnership gathers in a round, and a bound
+# on what an import holds in memory (docs/performance.md, "Paper imports").
+MAX_IMPORT_ROWS = 10_000
 PARTNER_LIST = "the partnership's partners"
+PARTNER_HINT = "use a partner's name exactly as the partnership lists it (see the list of partners)"
 SAME_ID_HINT = "give it another id, or remove the row"
 
 
@@ -108,14 +112,9 @@ def plan_import(
     """Check every row of the file against the instrument, the partners and the paper responses
     the round already holds (``stored``, by label); return what to store and how many rows are
     already there, or raise InputError with every problem of every row."""
-    names = [p.name for p in partners]
-    partner_hint = "use a name exactly as the partnership lists it: " + ", ".join(names[:20])
-    if len(names) > 20:
-        partner_hint += ", …"
     rows, problems = check_responses(
-        questionnaire, partners, data, source, PARTNER_LIST, partner_hint
+        questionnaire, partners, data, source, PARTNER_LIST, PARTNER_HINT, MAX_IMPORT_ROWS
     )
-    bad_lines = {p.line for p in problems}
     questions = questionnaire.question_by_id
     codec = codec_for(questionnaire)
     new: list[PaperResponse] = []
@@ -124,7 +123,7 @@ def plan_import(
     for row in rows:
         row_problems = _row_problems(row, source)
         problems.extend(row_problems)
-        if row.line in bad_lines or row_problems:
+        if not row.valid or row_problems:
             continue
         values = {}
         for question_id, value in row.answers.items():
@@ -171,7 +170,10 @@ def plan_import(
         else:
             already_there += 1
     if problems:
-        raise InputError(sorted(problems, key=lambda p: p.line or 0))
+        # The partners' names once, not in each problem: a file of 50,000 rows naming an
+        # unknown partner made a 214 MB page when every problem repeated them (issue 15).
+        names = ", ".join(p.name for p in partners)
+        raise problems.error(note=f"{PARTNER_LIST.capitalize()}: {names}.")
     return ImportPlan(new, already_there)
 
 
@@ -201,16 +203,21 @@ def stored_paper(round_id: int, partners: list[Partner]) -> dict[str, StoredPape
     }
 
 
+STORE_CHUNK = 500  # forms inserted per statement pair: bounds the rows built at once
+
+
 def _store(
     round_id: int, language: str, partners: list[Partner], rows: list[PaperResponse]
 ) -> None:
-    """Insert the responses and their answers, then commit: two executemany statements, not
-    one ORM object per answer (3,000 forms of 40 answers: about 2 s on SQLite, 6 s on
-    PostgreSQL)."""
-    if rows:
-        now = utcnow()
-        partner_ids = {p.name: p.id for p in partners}
-        responses = Response.__table__
+    """Insert the responses and their answers, then commit: two executemany statements per
+    chunk of forms, not one ORM object per answer (3,000 forms of 40 answers: about 2 s on
+    SQLite, 6 s on PostgreSQL). Chunks keep the parameter lists small (10,000 forms would
+    otherwise build 400,000 answer dicts at once); it is still one transaction."""
+    now = utcnow()
+    partner_ids = {p.name: p.id for p in partners}
+    responses = Response.__table__
+    for start in range(0, len(rows), STORE_CHUNK):
+        chunk = rows[start : start + STORE_CHUNK]
         response_ids = db.session.scalars(
             insert(responses).returning(responses.c.id, sort_by_parameter_order=True),
             [
@@ -226,12 +233,12 @@ def _store(
                     "updated_at": now,
                     "submitted_at": now,
                 }
-                for row in rows
+                for row in chunk
             ],
         ).all()
         answers = [
             {"response_id": response_id, "question_id": question_id, "value": value}
-            for response_id, row in zip(response_ids, rows, strict=True)
+            for response_id, row in zip(response_ids, chunk, strict=True)
             for question_id, value in row.values.items()
         ]
         if answers:

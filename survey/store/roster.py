@@ -5,7 +5,7 @@ Completion without attribution: a personal invitation records *that* its represe
 submitted, so that reminders go only to those who have not; the response they submitted holds
 no link to the invitation or the representative (it points at the partner's shared link, as
 an answer given in the room does). The two are joined for a moment in the representative's own
-browser session, never in the database (docs/decisions/0016-roster-without-attribution.md).
+browser session, never in the database (docs/decisions/0019-roster-without-attribution.md).
 """
 
 from __future__ import annotations

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import hmac
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, g, request, session
+from flask import Flask, abort, current_app, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
+from werkzeug.wsgi import get_host
 
 from survey.store.database import db
-from survey.web.config import build_config
+from survey.web.config import build_config, check_config, private_dir, private_sqlite_file
 from survey.web.extensions import babel, csrf, limiter, login_manager, migrate
+from survey.web.ids import MAX_ID
 from survey.web.sessions import SessionInterface
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "store" / "migrations"
@@ -35,22 +37,70 @@ class IdConverter(IntegerConverter):
     20-digit id is a plain 404 instead of an overflow in the database driver (a 500)."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
+class SurveyFlask(Flask):
+    """Flask whose external links start with BASE_URL when it is set: the links partners
+    receive (invitations, their QR codes, join and resume links) never take their host from
+    the request's Host header, which anyone can set (issue 15)."""
+
+    def url_for(self, endpoint: str, *, _external: bool | None = None, **values: Any) -> str:
+        base_url = self.config.get("BASE_URL")
+        if base_url and (_external or (_external is None and not has_request_context())):
+            values.pop("_scheme", None)
+            return base_url + super().url_for(endpoint, _external=False, **values)
+        return super().url_for(endpoint, _external=_external, **values)
+
+
+class TrustedHosts:
+    """A 400 for a request whose Host (or, behind PROXY_FIX, X-Forwarded-Host) is not one of
+    TRUSTED_HOSTS, before Flask sees it: no page, link or redirect is built for that host."""
+
+    def __init__(self, wsgi_app: Any, hosts: list[str]) -> None:
+        self.wsgi_app = wsgi_app
+        self.hosts = hosts
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            get_host(environ, self.hosts)
+        except SecurityError:
+            body = b"Bad Request: this server does not answer to that host name.\n"
+            start_response(
+                "400 Bad Request",
+                [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return self.wsgi_app(environ, start_response)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = SurveyFlask(__name__, instance_relative_config=True)
     app.url_map.converters["int"] = IdConverter
     app.session_interface = SessionInterface()
     app.config.update(build_config(Path(app.instance_path), config))
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    problems, warnings = check_config(app.config)
+    if problems:
+        raise RuntimeError("Cannot start:\n  - " + "\n  - ".join(problems))
+    for warning in warnings:
+        app.logger.warning("WARNING: %s", warning)
+    app.config["STARTUP_WARNINGS"] = warnings  # shown to administrators on the accounts page
+    private_dir(Path(app.instance_path))
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config.get("PROXY_FIX"):
         # Behind a reverse proxy, rate limits and URLs need the client's address and scheme.
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
+    if app.config.get("TRUSTED_HOSTS"):
+        # Inside ProxyFix's wrapper, so that it sees the host the client asked for.
+        inner = app.wsgi_app
+        if isinstance(inner, ProxyFix):
+            inner.app = TrustedHosts(inner.app, app.config["TRUSTED_HOSTS"])
+        else:
+            app.wsgi_app = TrustedHosts(inner, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
@@ -77,18 +127,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     mail.init_app(app)
 
-    from survey.store.models import Facilitator
+    from survey.web import signins
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> Facilitator | None:
-        # "<id>.<stamp>": the stamp ties the sign-in to the password it was made with.
-        number, _, stamp = user_id.partition(".")
-        if not number.isdigit() or len(number) > 10:
-            return None
-        user = db.session.get(Facilitator, int(number))
-        if user is None or not hmac.compare_digest(stamp.encode(), user.session_stamp.encode()):
-            return None
-        return user
+    login_manager.user_loader(signins.load)
 
     from survey.web.views import (
         auth,
@@ -117,11 +158,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(symposium.bp)
     app.register_blueprint(join.bp)
 
-    from survey.web.views import admin, jobs, personal
+    from survey.web.views import admin, jobs, personal, roster
 
     app.register_blueprint(admin.bp)
     app.register_blueprint(jobs.bp)
     app.register_blueprint(personal.bp)
+    app.register_blueprint(roster.bp)
 
     errors.register(app)
 
@@ -129,6 +171,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_template_helpers(app)
     app.before_request(_refuse_nul_characters)
+    app.before_request(auth.require_new_password)
     app.after_request(_security_headers)
     return app
 
@@ -175,6 +218,10 @@ def _security_headers(response: Any) -> Any:
     headers.setdefault("Content-Security-Policy", CSP.format(style_extra=style_extra))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("PRODUCTION"):
+        # Production is served over HTTPS (README): browsers must never try plain HTTP again,
+        # where a network in between could read the session cookie or rewrite a page.
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     # Respondent URLs carry tokens: never send them to another site.
     headers.setdefault("Referrer-Policy", "no-referrer")
     # Respondents' and joiners' URLs carry tokens and answers; by blueprint as well as by the

@@ -30,7 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from survey.core.passwords import MIN_PASSWORD
+from survey.core.passwords import MIN_PASSWORD, TOO_WEAK, password_problem
 from survey.core.questionnaire import ROLE_CONTINUUM
 from survey.store.models import ROUND_STATUSES
 
@@ -79,6 +79,21 @@ class PasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
 
+    #: Words an attacker would try first for this account (its email and name), set by the view.
+    user_inputs: tuple[str, ...] = ()
+
+    def validate_new(self, field: PasswordField) -> None:
+        # A new password equal to a temporary one would end the forced change at once.
+        if field.data and field.data == self.current.data:
+            raise ValidationError(_l("Choose a new password, different from the current one."))
+        if field.data and password_problem(field.data, self.user_inputs) == TOO_WEAK:
+            raise ValidationError(
+                _l(
+                    "That password is too easy to guess (a common password, a word, a name, "
+                    "a pattern or a sequence). Try a longer phrase of several unrelated words."
+                )
+            )
+
 
 class PartnershipForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -110,6 +125,16 @@ class PartnerForm(FlaskForm):
     )
     invited = CountField(
         _l("People invited"), validators=[Optional(), NumberRange(min=0, max=10000)]
+    )
+
+
+class RosterForm(FlaskForm):
+    """People to add to a partner's representatives: typed or pasted, or a CSV file."""
+
+    people = TextAreaField(_l("People to add"), validators=[Optional(), Length(max=100_000)])
+    file = FileField(
+        _l("Or a CSV file"),
+        validators=[FileAllowed(["csv", "txt"], _l("Choose a file ending in .csv."))],
     )
 
 

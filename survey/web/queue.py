@@ -4,7 +4,7 @@ One Huey instance for the process, so that tasks can be declared at import time;
 factory points its storage at the configured place (``init_app``) and remembers the app, so
 that each task runs in that app's context (its configuration and its database). Workers are
 ``survey worker`` processes (``make run`` starts one); with Redis, any number of them on any
-number of machines share the queue. See docs/decisions/0015-task-queue.md.
+number of machines share the queue. See docs/decisions/0018-task-queue.md.
 """
 
 from __future__ import annotations

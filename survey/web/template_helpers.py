@@ -78,6 +78,13 @@ def register(app: Flask) -> None:
     def num(value: float | None, decimals: int = 2) -> str:
         return "—" if value is None else format_number(value, _lang(), decimals)
 
+    @app.template_filter("count")
+    def count(value: int) -> str:
+        """A whole number with the language's thousands separator: 10,000 or 10 000."""
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=_lang())
+
     @app.template_filter("pct")
     def pct(value: float | None) -> str:
         return "—" if value is None else format_share(value, _lang())

@@ -66,27 +66,35 @@ def _facilitator(app, email: str) -> Facilitator | None:
 
 
 def test_create_facilitator_with_password(app, client):
-    result = run(app, "create-facilitator", "--email", "Ana@Example.org", "--password", "secret123")
+    result = run(
+        app, "create-facilitator", "--email", "Ana@Example.org", "--password", "heron-quartz-123"
+    )
     assert result.exit_code == 0, result.output
     assert "Created facilitator ana@example.org" in result.output
     user = _facilitator(app, "ana@example.org")
     assert user is not None and user.active and not user.is_admin
-    assert user.password_hash != "secret123"
+    assert user.password_hash != "heron-quartz-123"
     # The account works on the login page.
-    response = post_form(client, "/login", {"email": "ana@example.org", "password": "secret123"})
+    response = post_form(
+        client, "/login", {"email": "ana@example.org", "password": "heron-quartz-123"}
+    )
     assert response.status_code == 302
 
 
 def test_create_facilitator_prompts_for_password(app):
     result = run(
-        app, "create-facilitator", "--email", "bo@example.org", input="secret123\nsecret123\n"
+        app,
+        "create-facilitator",
+        "--email",
+        "bo@example.org",
+        input="heron-quartz-123\nheron-quartz-123\n",
     )
     assert result.exit_code == 0, result.output
-    assert "secret123" not in result.output  # not echoed
+    assert "heron-quartz-123" not in result.output  # not echoed
     user = _facilitator(app, "bo@example.org")
     assert user is not None
     with app.app_context():
-        assert db.session.get(Facilitator, user.id).check_password("secret123")
+        assert db.session.get(Facilitator, user.id).check_password("heron-quartz-123")
 
 
 def test_create_facilitator_prompt_mismatch_asks_again(app):
@@ -95,12 +103,12 @@ def test_create_facilitator_prompt_mismatch_asks_again(app):
         "create-facilitator",
         "--email",
         "cy@example.org",
-        input="secret123\nsecret124\nsecret125\nsecret125\n",
+        input="heron-quartz-123\nheron-quartz-124\nheron-quartz-125\nheron-quartz-125\n",
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
         user = db.session.scalar(select(Facilitator).where(Facilitator.email == "cy@example.org"))
-        assert user.check_password("secret125")
+        assert user.check_password("heron-quartz-125")
 
 
 def test_create_facilitator_admin_flag(app):
@@ -110,7 +118,7 @@ def test_create_facilitator_admin_flag(app):
         "--email",
         "root@example.org",
         "--password",
-        "secret123",
+        "heron-quartz-123",
         "--admin",
         "--name",
         "Root",
@@ -121,10 +129,14 @@ def test_create_facilitator_admin_flag(app):
 
 
 def test_create_facilitator_duplicate_email(app):
-    first = run(app, "create-facilitator", "--email", "ana@example.org", "--password", "secret123")
+    first = run(
+        app, "create-facilitator", "--email", "ana@example.org", "--password", "heron-quartz-123"
+    )
     assert first.exit_code == 0
     for email in ["ana@example.org", "ANA@example.org", " ana@example.org "]:
-        result = run(app, "create-facilitator", "--email", email, "--password", "other-pass")
+        result = run(
+            app, "create-facilitator", "--email", email, "--password", "other-heron-quartz"
+        )
         assert result.exit_code != 0, email
         assert "already exists" in result.output
         assert "Traceback" not in result.output
@@ -134,9 +146,14 @@ def test_create_facilitator_duplicate_email(app):
 
 def test_create_facilitator_bad_input(app):
     for args, message in [
-        (["--email", "not-an-email", "--password", "secret123"], "is not an email address"),
-        (["--email", "@example.org", "--password", "secret123"], "is not an email address"),
+        (["--email", "not-an-email", "--password", "heron-quartz-123"], "is not an email address"),
+        (["--email", "@example.org", "--password", "heron-quartz-123"], "is not an email address"),
         (["--email", "a@example.org", "--password", "short"], "at least 8 characters"),
+        # Long enough but guessed at once (issue 15, item 5).
+        (["--email", "a@example.org", "--password", "aaaaaaaa"], "too easy to guess"),
+        (["--email", "a@example.org", "--password", "password"], "too easy to guess"),
+        (["--email", "a@example.org", "--password", "12345678"], "too easy to guess"),
+        (["--email", "ana.lee@example.org", "--password", "ana.lee2026"], "too easy to guess"),
     ]:
         result = run(app, "create-facilitator", *args)
         assert result.exit_code != 0, args
@@ -147,7 +164,7 @@ def test_create_facilitator_bad_input(app):
 
 
 def test_create_facilitator_needs_email(app):
-    result = run(app, "create-facilitator", "--password", "secret123")
+    result = run(app, "create-facilitator", "--password", "heron-quartz-123")
     assert result.exit_code == 2
     assert "--email" in result.output
 
@@ -248,7 +265,7 @@ def test_alembic_migration_builds_the_schema(make_app, backend, keep_logging):
         }
         assert ("response_id", "question_id") in uniques
     result = run(
-        app, "create-facilitator", "--email", "first@example.org", "--password", "secret123"
+        app, "create-facilitator", "--email", "first@example.org", "--password", "heron-quartz-123"
     )
     assert result.exit_code == 0, result.output
     with app.app_context():

@@ -8,7 +8,8 @@ from survey.core.roster_input import MAX_ROWS, RosterRow, parse_roster
 
 def test_one_person_a_line_in_three_shapes_and_a_header_skipped():
     rows, problems = parse_roster(
-        "name,email,language\nAna Ruiz, Ana@Example.org, fr\nkim@example.org\nLuc; luc@example.org\n"
+        "name,email,language\nAna Ruiz, Ana@Example.org, fr\n"
+        "kim@example.org\nLuc; luc@example.org\n"
     )
     assert problems == []
     assert rows == [

@@ -168,7 +168,10 @@ def test_one_bad_row_stores_nothing_and_every_problem_is_listed(app, world, logi
     )
     assert cells == [("3", "partner"), ("4", "trust_commitments"), ("4", "partner_role")]
     assert "'Polic' is not in the partnership's partners" in page
-    assert "use a name exactly as the partnership lists it: Police, Public Health, Housing" in page
+    assert "use a partner's name exactly as the partnership lists it" in page
+    # The names once, in the summary above the problems (issue 15), not in every problem.
+    summary = re.search(r'<p class="partner-names">(.*?)</p>', page, re.S).group(1)
+    assert re.findall(r"<code>([^<]+)</code>", summary) == ["Police", "Public Health", "Housing"]
     assert "'7' is not on the scale" in page
     assert "use one of: 1, 2, 3, 4, 5, na" in page
     assert count(app, Response) == 0
@@ -342,10 +345,13 @@ def test_cli_bad_file_prints_every_problem_and_stores_nothing(app, world, tmp_pa
     assert result.exit_code == 2
     no_traceback(result)
     lines = result.output.strip().splitlines()
-    assert len(lines) == 2
-    assert all(PROBLEM_LINE.match(line) for line in lines), lines
+    assert len(lines) == 3
+    assert all(PROBLEM_LINE.match(line) for line in lines[:2]), lines
     assert lines[0].startswith(f"{path}:3: column 'partner': 'Nobody'")
     assert lines[1].startswith(f"{path}:4: column 'lead_chair': 'six' is not on the scale")
+    # The partners' names once, after the problems (issue 15), not in each problem.
+    assert lines[2] == "The partnership's partners: Police, Public Health, Housing."
+    assert "Police" not in lines[0]
     assert count(app, Response) == 0
 
 

@@ -40,6 +40,7 @@ POLICY: dict[str, str] = {
     "auth.logout": PUBLIC,  # signing out is harmless for anyone; it needs a CSRF token
     "auth.set_language": PUBLIC,
     "auth.change_password": FACILITATOR_ANY,
+    "auth.sign_out_everywhere": FACILITATOR_ANY,  # ends only the signed-in account's sign-ins
     "join.code": PUBLIC,
     "join.partnership": SYMPOSIUM_JOINED,
     "join.organisation": SYMPOSIUM_JOINED,
@@ -48,6 +49,7 @@ POLICY: dict[str, str] = {
     "respond.resume": RESPONDENT_TOKEN,
     "respond.page": RESPONDENT_TOKEN,
     "respond.saved": RESPONDENT_TOKEN,
+    "respond.forget_device": RESPONDENT_TOKEN,
     "respond.switch_language": RESPONDENT_TOKEN,
     "respond.review": RESPONDENT_TOKEN,
     "respond.submit": RESPONDENT_TOKEN,
@@ -61,6 +63,9 @@ POLICY: dict[str, str] = {
     "facilitate.new_partner": FACILITATOR_OWNED,
     "facilitate.edit_partner": FACILITATOR_OWNED,
     "facilitate.delete_partner": FACILITATOR_OWNED,
+    "roster.representatives": FACILITATOR_OWNED,
+    "roster.remove_representative": FACILITATOR_OWNED,
+    "roster.invite": FACILITATOR_OWNED,
     "facilitate.new_round": FACILITATOR_OWNED,
     "facilitate.round_page": FACILITATOR_OWNED,
     "facilitate.edit_round": FACILITATOR_OWNED,

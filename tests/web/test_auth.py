@@ -223,7 +223,11 @@ def test_a_facilitator_changes_their_own_password(client, new_client, make_facil
 
     refused = [
         (
-            {"current": "wrong", "new": "n3w-passw0rd", "confirm": "n3w-passw0rd"},
+            {
+                "current": "wrong",
+                "new": "quiet-orchard-lantern",
+                "confirm": "quiet-orchard-lantern",
+            },
             "That is not your current password.",
         ),
         (
@@ -231,7 +235,11 @@ def test_a_facilitator_changes_their_own_password(client, new_client, make_facil
             "Use at least 8 characters",
         ),
         (
-            {"current": "s3cret-pass", "new": "n3w-passw0rd", "confirm": "other-passw0rd"},
+            {
+                "current": "s3cret-pass",
+                "new": "quiet-orchard-lantern",
+                "confirm": "other-orchard-lantern",
+            },
             "The two new passwords differ.",
         ),
     ]
@@ -243,7 +251,11 @@ def test_a_facilitator_changes_their_own_password(client, new_client, make_facil
     done = post_form(
         client,
         "/account/password",
-        {"current": "s3cret-pass", "new": "n3w-passw0rd", "confirm": "n3w-passw0rd"},
+        {
+            "current": "s3cret-pass",
+            "new": "quiet-orchard-lantern",
+            "confirm": "quiet-orchard-lantern",
+        },
     )
     assert done.status_code == 302
     assert client.get("/").status_code == 200  # this browser stays signed in
@@ -251,7 +263,9 @@ def test_a_facilitator_changes_their_own_password(client, new_client, make_facil
     elsewhere = new_client()
     old = post_form(elsewhere, "/login", {"email": "ana@example.org", "password": "s3cret-pass"})
     assert WRONG in text_of(old)
-    new = post_form(elsewhere, "/login", {"email": "ana@example.org", "password": "n3w-passw0rd"})
+    new = post_form(
+        elsewhere, "/login", {"email": "ana@example.org", "password": "quiet-orchard-lantern"}
+    )
     assert new.status_code == 302
 
 

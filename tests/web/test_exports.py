@@ -37,7 +37,21 @@ from survey.core.scoring import PartnerInfo, answer_set, score
 from survey.store.database import db
 from tests.helpers import INSTRUMENT, QUESTIONNAIRES, instrument, path_of, valid_value
 
-PAYLOADS = ['=HYPERLINK("http://evil.example","click")', "+1", "-1+2", "@SUM(A1)", "\tX", "\rX"]
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example","click")',
+    "+1",
+    "-1+2",
+    "@SUM(A1)",
+    "\tX",
+    "\rX",
+]
+# Full-width forms, which some spreadsheets fold to ASCII when reading a cell (issue 15).
+FULL_WIDTH = [
+    '\uff1dHYPERLINK("http://evil.example","click")',
+    "\uff0b1",
+    "\uff0d1+2",
+    "\uff20SUM(A1)",
+]
 EVIL_PARTNER = "=cmd|' /C calc'!A0"
 
 
@@ -117,7 +131,9 @@ def mixed():
     return parse_questionnaire(MIXED)
 
 
-@pytest.mark.parametrize("payload", [*PAYLOADS, "=1", "-", "+", "@", EVIL_PARTNER])
+@pytest.mark.parametrize(
+    "payload", [*PAYLOADS, *FULL_WIDTH, "=1", "-", "+", "@", "\uff0d", EVIL_PARTNER]
+)
 def test_neutralise_prefixes_text_that_a_spreadsheet_would_run(payload):
     assert neutralise(payload) == "'" + payload
 
@@ -551,7 +567,7 @@ def test_formula_answers_are_neutralised_in_csv_and_xlsx(app, client, world, log
             police,
             full_answers(4, what_works=payload, what_to_change=payload),
         ): payload
-        for payload in PAYLOADS
+        for payload in [*PAYLOADS, *FULL_WIDTH]
     }
     login(client, world.owner)
 

@@ -77,6 +77,9 @@ GARBAGE_QUERY = {
     "format": "exe",
 }
 NUL_QUERY = {"lang": "\x00", "next": "/\x00//evil.com"}
+# Control characters in a redirect target would split the Location header; Unicode digits
+# pass str.isdigit() but not int() (issue 15).
+CONTROL_QUERY = {"next": "/\r\nX:y", "round": "\u00b2", "a": "\u00b2", "page": "\u00b2"}
 
 FIELDS = [
     "email",
@@ -99,6 +102,10 @@ FIELDS = [
     "partner",
     "round",
 ]
+
+
+# Routes after which the client must sign in again to go on as a facilitator.
+SIGNING_OUT = ("auth.logout", "auth.sign_out_everywhere")
 
 
 def question_ids() -> list[str]:
@@ -148,6 +155,19 @@ def malformed_bodies() -> list[tuple[str, MultiDict]]:
                     "closes_on": "0000-00-00",
                     **{q: str(HUGE_INT) for q in question_ids()},
                 }
+            ),
+        ),
+        (
+            # Ids that str.isdigit() accepts and int() refuses, or that overflow the column.
+            "digits",
+            MultiDict(
+                [
+                    ("round", "\u00b2"),
+                    ("round", "99999999999999999999"),
+                    ("facilitator", "\u00b2"),
+                    ("facilitator", "99999999999999999999"),
+                    ("partner", "\u0663"),
+                ]
             ),
         ),
         (
@@ -274,7 +294,7 @@ def test_every_get_route_never_500s(app, scene):
                 _assert_no_500(response, "GET", url, who, failures)
                 real = values == {a.name: scene["real"][a.name] for a in route.args}
                 if real and who in ("owner", "respondent"):
-                    for query in (GARBAGE_QUERY, NUL_QUERY):
+                    for query in (GARBAGE_QUERY, NUL_QUERY, CONTROL_QUERY):
                         garbage = client.get(url, query_string=query)
                         _assert_no_500(garbage, "GET", f"{url}?{query}", who, failures)
     assert not failures, "\n".join(failures)
@@ -311,7 +331,7 @@ def test_malformed_posts_never_500(app, scene, login):
                             response = client.open(url, method=method, data=data)
                             _assert_no_500(response, method, f"{url} [{name}]", who, failures)
                     facilitator = {"owner": world.owner, "other": world.other}.get(who)
-                    signed_out = route.endpoint == "auth.logout" and facilitator is not None
+                    signed_out = route.endpoint in SIGNING_OUT and facilitator is not None
                     if signed_out and client.get("/").status_code != 200:  # as it was asked to
                         login(client, facilitator)
     assert not failures, "\n".join(failures)
@@ -338,6 +358,28 @@ def test_raw_and_odd_bodies_never_500(app, scene):
         response = client.post(url, data=body, content_type=content_type)
         _assert_no_500(response, "POST", f"{url} [{content_type}]", "respondent", failures)
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("GET", "/language/en?next=/%0d%0aX:y", None),
+        ("GET", "/language/en?next=/%09/evil.example", None),
+        ("GET", "/language/en?next=/%5Cevil.example", None),
+        ("POST", "/symposium-pack", {"round": "99999999999999999999"}),
+        ("POST", "/symposium-pack", {"round": "\u00b2"}),
+        ("POST", "/symposium-pack", {"round": "\u0663"}),
+    ],
+)
+def test_issue_15_inputs_are_refused_not_500(app, scene, method, url, data):
+    """The inputs of issue 15, item 6: a redirect home or a 400, never a 500."""
+    client = scene["clients"]["owner"]
+    if data is not None:
+        data = {**data, "csrf_token": get_csrf(client, "/symposium-pack")}
+    response = client.open(url, method=method, data=data)
+    assert response.status_code in (302, 400), response.status_code
+    if response.status_code == 302:
+        assert response.headers["Location"] == "/", response.headers["Location"]
 
 
 def test_body_over_the_size_limit_is_413(app, scene):

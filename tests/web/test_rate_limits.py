@@ -98,6 +98,25 @@ def test_login_attempts_are_limited(client, world):
     assert statuses[10:] == [429, 429]
 
 
+def test_login_attempts_on_one_account_are_limited_across_addresses(app, world):
+    """A guesser spreading tries over many addresses (issue 15): each stays under the limit
+    per address, and the account's own limit (30 an hour) stops them together."""
+    statuses = []
+    for address in range(4):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{address + 1}"
+        for _ in range(8):
+            data = {"email": f" {world.owner.email.upper()} ", "password": "wrong"}
+            statuses.append(post_form(client, "/login", data).status_code)
+    assert statuses[:30] == [200] * 30
+    assert statuses[30:] == [429, 429]
+    # Another account, from yet another address, is not held up by it.
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.99"
+    data = {"email": world.other.email, "password": world.other.password}
+    assert post_form(client, "/login", data).status_code == 302
+
+
 def test_the_app_uses_the_configured_storage(app, storage):
     assert app.config["RATELIMIT_STORAGE_URI"] == storage
     expected = "MemoryStorage" if storage.startswith("memory") else "RedisStorage"

@@ -22,7 +22,12 @@ LINK = re.compile(r"https?://[^/\s]+(/p/[A-Za-z0-9_-]+)")
 
 @pytest.fixture
 def app_overrides(mail_config: dict[str, Any]) -> dict[str, Any]:
-    return {**mail_config, "BASE_URL": "https://survey.example.org"}
+    # Links in e-mails on the public address; the test client itself calls at localhost.
+    return {
+        **mail_config,
+        "BASE_URL": "https://survey.example.org",
+        "TRUSTED_HOSTS": ["survey.example.org", "localhost"],
+    }
 
 
 def _run(app, *args: str) -> Any:

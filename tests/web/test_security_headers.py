@@ -214,6 +214,8 @@ def test_respondent_cookie_is_httponly_and_samesite(client, world):
 @pytest.fixture
 def production(monkeypatch):
     monkeypatch.setenv("SURVEY_ENV", "production")
+    # Production needs the public address (issue 15): links never take the Host header's.
+    monkeypatch.setenv("BASE_URL", "https://survey.example.org")
 
 
 def test_production_cookies_are_secure(production, make_app, make_facilitator):
@@ -240,3 +242,11 @@ def test_production_cookies_are_secure(production, make_app, make_facilitator):
     assert {"session", "remember_token"} <= set(cookies)
     for name, header in cookies.items():
         assert {"secure", "httponly", "samesite=lax"} <= _flags(header), (name, header)
+
+
+def test_production_sends_hsts_and_development_does_not(production, make_app, monkeypatch):
+    response = make_app().test_client().get("/login", base_url="https://survey.example.org")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    monkeypatch.setenv("SURVEY_ENV", "development")
+    response = make_app().test_client().get("/login")
+    assert "Strict-Transport-Security" not in response.headers

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from survey.store.database import db
 from survey.store.models import Facilitator
+from survey.web import signins
 from survey.web.extensions import login_manager
 from survey.web.forms import ConfirmForm, FacilitatorForm
 
@@ -72,6 +73,7 @@ def facilitators():  # type: ignore[no-untyped-def]
         email=email, name=(form.name.data or "").strip(), is_admin=form.is_admin.data
     )
     account.set_password(password)
+    account.must_change_password = True  # the administrator saw it
     db.session.add(account)
     db.session.commit()
     # Shown on this page only, never put in the session cookie or a flash message.
@@ -85,6 +87,8 @@ def new_password(facilitator_id: int):  # type: ignore[no-untyped-def]
         abort(400)
     password = temporary_password()
     account.set_password(password)
+    account.must_change_password = True  # the administrator saw it
+    signins.end_all(account.id)  # whoever was signed in with the old one is signed out
     db.session.commit()
     return _render(FacilitatorForm(formdata=None), issued=(account, password))
 
@@ -98,6 +102,9 @@ def deactivate(facilitator_id: int):  # type: ignore[no-untyped-def]
         flash(_("You cannot deactivate your own account."))
     elif account.active:
         account.active = False
+        # Ended on the server, so that reactivating the account later does not bring any
+        # of its old cookies back.
+        signins.end_all(account.id)
         db.session.commit()
         flash(_("%(email)s can no longer sign in.", email=account.email))
     return redirect(url_for("admin.facilitators"))

@@ -19,6 +19,7 @@ from survey.core.report import ScoreReport
 from survey.store.models import Round
 from survey.store.round_scores import progress, round_report
 from survey.web.access import own_partnership, own_round
+from survey.web.ids import parse_id
 
 bp = Blueprint("dashboard", __name__)
 
@@ -101,8 +102,8 @@ def compare(partnership_id: int):  # type: ignore[no-untyped-def]
     rounds = sorted(partnership.rounds, key=lambda r: (r.opens_on or r.created_at.date(), r.id))
     lang = request.args.get("lang") or None
     by_id = {r.id: r for r in rounds}
-    first = by_id.get(request.args.get("a", type=int) or -1)
-    second = by_id.get(request.args.get("b", type=int) or -1)
+    first = by_id.get(parse_id(request.args.get("a")) or -1)
+    second = by_id.get(parse_id(request.args.get("b")) or -1)
     if first is None or second is None:
         comparable = [
             r for r in rounds if r.instrument_id == (rounds[-1].instrument_id if rounds else None)

@@ -27,6 +27,7 @@ from survey.store.database import db
 from survey.store.models import Invitation, Round, SymposiumSession
 from survey.web.extensions import limiter
 from survey.web.forms import JoinForm, JoinPartnerForm
+from survey.web.ids import parse_id
 
 bp = Blueprint("join", __name__)
 
@@ -103,7 +104,7 @@ def organisation():  # type: ignore[no-untyped-def]
     symposium = _joined()
     if symposium is None:
         return redirect(url_for("join.code"))
-    round_id = request.args.get("round", type=int)
+    round_id = parse_id(request.args.get("round"))
     round_ = next((r for r in _open_rounds(symposium) if r.id == round_id), None)
     if round_ is None:
         return redirect(url_for("join.partnership"))

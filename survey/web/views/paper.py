@@ -21,7 +21,7 @@ from reports.exports import CSV_MIMETYPE, Table, safe_filename, to_csv
 from survey.core.problems import InputError, Problem
 from survey.core.questionnaire import Questionnaire
 from survey.store.models import Partner, Round
-from survey.store.paper_import import import_paper
+from survey.store.paper_import import MAX_IMPORT_ROWS, import_paper
 from survey.store.round_scores import questionnaire_of
 from survey.web.access import own_partner, own_round
 from survey.web.forms import PaperImportForm
@@ -85,7 +85,9 @@ def _header(questionnaire: Questionnaire) -> list[str]:
     return ["respondent", "partner", *(q.id for q in questionnaire.questions())]
 
 
-def _render(round_: Round, form: PaperImportForm, problems: list[Problem], status: int) -> Any:
+def _render(
+    round_: Round, form: PaperImportForm, problems: list[Problem], status: int, total: int = 0
+) -> Any:
     questionnaire = questionnaire_of(round_)
     partners: list[Partner] = round_.partnership.partners
     return render_template(
@@ -93,6 +95,8 @@ def _render(round_: Round, form: PaperImportForm, problems: list[Problem], statu
         round=round_,
         form=form,
         problems=problem_rows(problems),
+        total=max(total, len(problems)),
+        max_rows=MAX_IMPORT_ROWS,
         header=",".join(_header(questionnaire)),
         partners=[p.name for p in partners],
         columns=_columns(questionnaire),
@@ -109,7 +113,7 @@ def import_answers(round_id: int):  # type: ignore[no-untyped-def]
     try:
         result = import_paper(round_, upload.read(), upload.filename or "upload.csv")
     except InputError as exc:
-        return _render(round_, form, exc.problems, 422)
+        return _render(round_, form, exc.problems, 422, exc.total)
     if result.imported:
         reports_changed(round_.id)
     flash(

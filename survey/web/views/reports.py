@@ -19,6 +19,7 @@ from reports.content import UnknownPartner
 from survey.store.database import db
 from survey.store.models import Partner, Partnership, Round
 from survey.web.access import own_round
+from survey.web.ids import parse_id
 from survey.web.printed_reports import PDF_MIMETYPE, pdf_filename, round_pdf
 from survey.web.tasks import enqueue_pack
 
@@ -102,9 +103,10 @@ def symposium_pack() -> Any:
     """Queue the pack of the chosen rounds; its page shows the progress and the download."""
     ids: list[int] = []
     for value in request.form.getlist("round"):
-        if not value.isdigit():
+        round_id = parse_id(value)
+        if round_id is None:
             abort(400)
-        ids.append(int(value))
+        ids.append(round_id)
     ids = list(dict.fromkeys(ids))
     if not ids or len(ids) > MAX_PACK_ROUNDS:
         page = render_template(

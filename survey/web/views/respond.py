@@ -16,6 +16,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    flash,
     g,
     redirect,
     render_template,
@@ -23,6 +24,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -342,6 +344,35 @@ def _save_page(response: ResponseState, values: dict[str, str | None]) -> bool:
 def saved(resume: str):  # type: ignore[no-untyped-def]
     response, q = _response(resume)
     return render_template("respond/saved.html", response=response, q=q, lang=response.language)
+
+
+@bp.post("/s/<resume>/forget")
+@_resume_guessing
+def forget_device(resume: str):  # type: ignore[no-untyped-def]
+    """ "This is not my device": this browser stops offering these answers, so that the next
+    person at a shared computer is not offered them. The answers stay saved; the personal link
+    still opens them."""
+    response, _q = _response(resume)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    held = dict(session.get(RESUME_KEY, {}))
+    tokens = [token for token, value in held.items() if value == response.resume_token]
+    for token in tokens:
+        del held[token]
+    if held:
+        session[RESUME_KEY] = held
+    else:
+        session.pop(RESUME_KEY, None)
+    g.lang = response.language  # the message in the respondent's language
+    flash(
+        _(
+            "This device no longer offers these answers. To come back to them, use your "
+            "personal link."
+        )
+    )
+    if request.form.get("to") == "welcome" and tokens:
+        return redirect(url_for("respond.welcome", token=tokens[0]))
+    return redirect(url_for("respond.saved", resume=response.resume_token))
 
 
 @bp.get("/s/<resume>/language/<lang>")

@@ -43,11 +43,10 @@ from survey.store.models import (
 from survey.store.round_scores import round_report, session_progress
 from survey.web.access import includable_rounds, own_partnership, own_session
 from survey.web.forms import AddRoundForm, ConfirmForm, SessionForm, ShareForm
+from survey.web.ids import parse_id
 from survey.web.views.dashboard import PLOTLY_VERSION
 
 bp = Blueprint("symposium", __name__)
-
-MAX_ID = 2**31 - 1
 
 
 @bp.before_request
@@ -374,8 +373,8 @@ def unshare(partnership_id: int):  # type: ignore[no-untyped-def]
     partnership = own_partnership(partnership_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    grantee_id = request.form.get("facilitator", type=int)
-    if grantee_id is None or not 1 <= grantee_id <= MAX_ID:
+    grantee_id = parse_id(request.form.get("facilitator"))
+    if grantee_id is None:
         abort(400)
     share_ = db.session.scalar(
         select(PartnershipShare).where(

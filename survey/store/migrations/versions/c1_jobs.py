@@ -1,9 +1,9 @@
 """jobs: background work asked for by a facilitator (symposium packs), with its progress
 
-One new table; nothing else changes (docs/decisions/0015-task-queue.md).
+One new table; nothing else changes (docs/decisions/0018-task-queue.md).
 
 Revision ID: c1_jobs
-Revises: b1_symposium
+Revises: c1_sign_ins
 Create Date: 2026-12-03 09:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "c1_jobs"
-down_revision = "b1_symposium"
+down_revision = "c1_sign_ins"
 branch_labels = None
 depends_on = None
 
