@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -101,6 +102,8 @@ def base_config(database_url: str) -> dict[str, Any]:
         # packs turn these on themselves.
         "PDF_CACHE_DIR": "",
         "PDF_WORKERS": 1,
+        # Compressed static assets: content-addressed, so every test may share one folder.
+        "ASSET_CACHE_DIR": str(Path(tempfile.gettempdir()) / "survey-test-asset-cache"),
     }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask.cli import FlaskGroup
 
+from survey.cli.assets import assets_command
 from survey.cli.data import create_facilitator_command, demo_command, import_command
 from survey.cli.instrument import schema_command, score_command, validate_command
 from survey.cli.reports import paper_form_command, report_command, symposium_pack_command
@@ -40,6 +41,7 @@ for command in (
     report_command,
     paper_form_command,
     symposium_pack_command,
+    assets_command,
 ):
     cli.add_command(command)
 

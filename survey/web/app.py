@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from survey.store.database import db
+from survey.web import assets
 from survey.web.config import build_config
 from survey.web.extensions import babel, csrf, limiter, login_manager, migrate
 from survey.web.sessions import SessionInterface
@@ -40,7 +41,8 @@ class IdConverter(IntegerConverter):
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # Static files are served by survey.web.assets (compressed, versioned URLs), not Flask's.
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
     app.url_map.converters["int"] = IdConverter
     app.session_interface = SessionInterface()
     app.config.update(build_config(Path(app.instance_path), config))
@@ -52,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
         )
 
+    assets.register(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)

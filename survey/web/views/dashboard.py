@@ -7,16 +7,18 @@ static/dashboard.js draws them with the plotly.js that this app serves itself.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
 import plotly
-from flask import Blueprint, Response, abort, g, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask_login import login_required
 
 from reports import charts
 from survey.store.models import Round
 from survey.store.round_scores import progress, round_report
+from survey.web import assets
 from survey.web.access import own_partnership, own_round
 
 bp = Blueprint("dashboard", __name__)
@@ -24,15 +26,19 @@ bp = Blueprint("dashboard", __name__)
 PLOTLY_VERSION = plotly.__version__
 
 
+@cache
+def plotly_asset() -> assets.Asset:
+    script = files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
+    return assets.load(script, "plotly.min.js")
+
+
 @bp.get("/assets/plotly-<version>.min.js")
 def plotly_js(version: str):  # type: ignore[no-untyped-def]
-    """plotly.js from the plotly package; versioned URL, so it can be cached for a year."""
+    """plotly.js from the plotly package, compressed (survey/web/assets.py); versioned URL,
+    so it can be cached for a year."""
     if version != PLOTLY_VERSION:
         abort(404)
-    script = files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
-    response = Response(script, mimetype="text/javascript")
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    return assets.respond(plotly_asset(), assets.cache_of(current_app), versioned=True)
 
 
 @bp.before_request
