@@ -6,11 +6,12 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-from benchmarks import bench_dashboard, bench_load, bench_pdf, bench_scoring
+from benchmarks import bench_browser, bench_dashboard, bench_load, bench_pdf, bench_scoring
 
 BENCHES = {
     "scoring": bench_scoring.run,
     "dashboard": bench_dashboard.run,
+    "browser": bench_browser.run,
     "pdf": bench_pdf.run,
     "load": bench_load.run,
 }
