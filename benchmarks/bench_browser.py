@@ -7,10 +7,10 @@ The app runs under werkzeug in a thread, on a temporary SQLite file, with the sa
 ``survey assets`` does when deploying. Each visit uses a new browser context (an empty HTTP
 cache) signed in with the cookie of an earlier sign-in. Bytes are what Chromium received
 (``encodedDataLength``: headers and compressed bodies) for the page and everything it loaded;
-the first chart is the moment plotly put the first chart's SVG in the page, from the start of
-navigation. The same visit asking for no compression is shown beside it (what the dashboard
-cost before issue 17). Needs Playwright and /usr/bin/chromium (or $CHROMIUM); skipped with
-the reason otherwise.
+the first chart is the moment plotly.js finished drawing the first chart (its ``newPlot``
+promise), from the start of navigation. The same visit asking for no compression is shown
+beside it (what the dashboard cost before issue 17). Needs Playwright and /usr/bin/chromium
+(or $CHROMIUM); skipped with the reason otherwise.
 """
 
 from __future__ import annotations
@@ -32,20 +32,33 @@ from benchmarks.timing import emit
 from survey import create_app
 from survey.store.database import db
 from survey.store.models import Facilitator
-from survey.web.assets import all_assets, cache_of
+from survey.web.assets import cache_of, static_assets
+from survey.web.views.dashboard import plotly_asset
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PORT = 5151
 VISITS = 5
 EMAIL, PASSWORD = "bench@example.org", "bench-password"
-# Records when plotly first puts a chart's SVG in the page (an init script: no app code).
+# Records when plotly.js has drawn the first chart: Plotly.newPlot's promise resolves once a
+# chart is complete. An init script wraps it as the page's plotly.js defines it (no app code).
 FIRST_CHART = """
-new MutationObserver(function (records, observer) {
-  if (document.querySelector(".js-plotly-plot .main-svg")) {
-    window.__firstChart = performance.now();
-    observer.disconnect();
-  }
-}).observe(document, { childList: true, subtree: true });
+(function () {
+  var plotly;
+  Object.defineProperty(window, "Plotly", {
+    configurable: true,
+    get: function () { return plotly; },
+    set: function (value) {
+      plotly = value;
+      var newPlot = value.newPlot;
+      value.newPlot = function () {
+        return newPlot.apply(this, arguments).then(function (gd) {
+          if (window.__firstChart === undefined) window.__firstChart = performance.now();
+          return gd;
+        });
+      };
+    },
+  });
+})();
 """
 
 
@@ -66,7 +79,9 @@ def served(tmp: str) -> Iterator[tuple[str, int]]:
         db.session.add(user)
         db.session.commit()
         round_id = build_round(40, 400)
-    cache_of(app).prepare(all_assets(app))  # the deploy step (`survey assets`)
+    cache_of(app).prepare(
+        [*static_assets(app), plotly_asset()]
+    )  # the deploy step (`survey assets`)
     server = make_server("127.0.0.1", PORT, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -15,7 +15,8 @@ from flask.cli import with_appcontext
 @with_appcontext
 def assets_command() -> None:
     """Compress the static assets and plotly.js once (gzip and Brotli) into ASSET_CACHE_DIR."""
-    from survey.web.assets import all_assets, cache_of
+    from survey.web.assets import cache_of, static_assets
+    from survey.web.views.dashboard import plotly_asset
 
-    made = cache_of(current_app).prepare(all_assets(current_app))
+    made = cache_of(current_app).prepare([*static_assets(current_app), plotly_asset()])
     click.echo(f"{made} compressed copies made in {current_app.config['ASSET_CACHE_DIR']}")

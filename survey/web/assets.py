@@ -193,17 +193,15 @@ def cache_of(app: Flask) -> AssetCache:
     return cache
 
 
-def all_assets(app: Flask) -> list[Asset]:
-    """Every asset the app serves: the static folder's files and plotly.js."""
-    from survey.web.views.dashboard import plotly_asset
-
+def static_assets(app: Flask) -> list[Asset]:
+    """Every file of the static folder (plotly.js is ``views.dashboard.plotly_asset``)."""
     folder = Path(app.static_folder or "")
     found = [
         static_asset(folder, str(path.relative_to(folder)))
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     ]
-    return [a for a in found if a is not None] + [plotly_asset()]
+    return [a for a in found if a is not None]
 
 
 def register(app: Flask) -> None:
