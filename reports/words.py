@@ -43,7 +43,7 @@ WORDS: dict[str, dict[str, str]] = {
         "radar_more": "With more than six partners, only the lead organisation is drawn here; "
         "each partner's page has its own chart.",
         "radar_more_compact": "With more than six partners, only the lead organisation is drawn "
-        "here; a partner's own chart follows its table where its score differs from the "
+        "here; a partner gets a chart of its own where its score differs from the "
         "partnership's by half a point or more on some dimension.",
         "dimensions": "Dimensions",
         "dimension": "Dimension",
@@ -200,7 +200,7 @@ WORDS: dict[str, dict[str, str]] = {
         "radar_more": "Avec plus de six partenaires, seul l’organisme responsable est tracé ici; "
         "la page de chaque partenaire a son propre graphique.",
         "radar_more_compact": "Avec plus de six partenaires, seul l’organisme responsable est "
-        "tracé ici\u00a0; le graphique d’un partenaire suit son tableau lorsque son score s’écarte "
+        "tracé ici\u00a0; un partenaire a son propre graphique lorsque son score s’écarte "
         "de celui du partenariat d’un demi-point ou plus dans une dimension.",
         "dimensions": "Dimensions",
         "dimension": "Dimension",
