@@ -103,8 +103,16 @@ def visit(browser: Any, state: dict[str, Any], url: str, compressed: bool) -> tu
         cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
         cdp.send("Network.enable")
         page.goto(url, wait_until="load")
-        page.wait_for_function("window.__firstChart !== undefined", timeout=30_000)
-        first_chart = page.evaluate("window.__firstChart")
+        # Polled from here: wait_for_function's polling evaluates a string, which the page's
+        # CSP (no unsafe-eval) refuses.
+        first_chart = None
+        for _ in range(3000):
+            first_chart = page.evaluate("window.__firstChart")
+            if first_chart is not None:
+                break
+            page.wait_for_timeout(10)
+        if first_chart is None:
+            raise RuntimeError("plotly.js drew no chart within 30 s")
         page.wait_for_load_state("networkidle")
         return int(sum(received)), float(first_chart)
     finally:
