@@ -145,3 +145,21 @@ def test_accepted_encodings_follow_the_header():
     assert assets.accepted("*, br;q=0") == ["gzip"]
     assert assets.accepted("br;q=bogus, gzip") == ["gzip"]
     assert assets.accepted(None) == []
+
+
+def test_survey_assets_makes_every_copy_before_the_first_visitor(make_app, tmp_path):
+    from survey.cli import cli
+    from survey.web.views.dashboard import plotly_asset
+
+    app = make_app(ASSET_CACHE_DIR=str(tmp_path))
+    result = app.test_cli_runner().invoke(cli, ["assets"])
+    assert result.exit_code == 0, result.output
+    made = {p.name for p in tmp_path.iterdir()}
+    for asset in (plotly_asset(), assets.load((STATIC / "app.css").read_bytes(), "app.css")):
+        assert {f"{asset.digest}.br", f"{asset.digest}.gz"} <= made
+    # plotly.js as Brotli at once, made beforehand rather than in the background
+    response = app.test_client().get(PLOTLY_URL, headers={"Accept-Encoding": "br"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(response.data) == plotly_asset().data
+    again = app.test_cli_runner().invoke(cli, ["assets"])
+    assert again.output.startswith("0 compressed copies made")
