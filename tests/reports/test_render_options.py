@@ -151,3 +151,19 @@ def test_a_large_rounds_partners_share_pages_and_are_all_there() -> None:
         assert sum(page.count(f"Partner {i:02d} ") for page in pages) >= 1
     assert sum(page.count("Role the partnership lists") for page in pages) == n
     assert "by half a point or more on some dimension" in pages[1]  # the summary says so
+
+
+def test_the_app_renders_with_both_options(monkeypatch) -> None:
+    """render_pdf (every report, partner copy, pack and paper form) lays out with the trimmed
+    stylesheet while young collections are spaced out."""
+    seen: list[tuple[str, int]] = []
+    stock = ReportHTML._ua_stylesheets
+
+    def spy(self: ReportHTML, forms: bool = False) -> Any:
+        seen.append(("ua", gc.get_threshold()[0]))
+        return stock(self, forms)
+
+    monkeypatch.setattr(ReportHTML, "_ua_stylesheets", spy)
+    render_partnership_report(build(PARTNERS, ROWS, "en"), DETAILS)
+    assert seen and all(threshold == pdf.RENDER_GC_THRESHOLD for _, threshold in seen)
+    assert gc.get_threshold()[0] != pdf.RENDER_GC_THRESHOLD
