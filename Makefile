@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard survey/web/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test bench lint fmt translations messages clean
+.PHONY: run test bench lint fmt translations messages clean plotly-bundle assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ translations: $(CATALOGS)
 # The app and one background worker (symposium packs, reports laid out ahead); Ctrl-C stops both.
 run: $(VENV)/.installed translations
 	$(BIN)/survey db upgrade
+	$(BIN)/survey assets
 	$(BIN)/survey demo --if-empty
 	$(BIN)/survey worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/survey run --host 127.0.0.1 --port 5000
@@ -48,3 +49,12 @@ clean:
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location --sort-output -o survey/web/translations/messages.pot survey
 	$(BIN)/pybabel update --no-fuzzy-matching -i survey/web/translations/messages.pot -d survey/web/translations
+
+# The dashboards' plotly.js with only the trace types reports/charts.py makes (needs Node and
+# the npm registry; the result is committed). Rebuild after upgrading plotly.
+plotly-bundle:
+	sh survey/web/plotly_bundle/build.sh
+
+# The compressed copies of static assets and plotly.js, made once (part of deploying).
+assets: $(VENV)/.installed
+	$(BIN)/survey assets

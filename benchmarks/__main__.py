@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime
 
 from benchmarks import (
+    bench_browser,
     bench_dashboard,
     bench_import,
     bench_jobs,
@@ -18,6 +19,7 @@ from benchmarks import (
 BENCHES = {
     "scoring": bench_scoring.run,
     "dashboard": bench_dashboard.run,
+    "browser": bench_browser.run,
     "pdf": bench_pdf.run,
     "jobs": bench_jobs.run,
     "load": bench_load.run,

@@ -17,7 +17,7 @@ from reports.charts import radar_spec
 from reports.svg import radar_html
 from reports.words import RULE_CONDITIONS, format_date, words
 from survey.core.questionnaire import ROLE_CONTINUUM
-from survey.core.report import RULE_ORDER, Flag, PartnerScores, ScoreReport
+from survey.core.report import CUT_OFF_TOLERANCE, RULE_ORDER, Flag, PartnerScores, ScoreReport
 from survey.core.wording import format_number, format_share, role_name, rule_name
 
 # The glyph beside each band, so that a band reads in greyscale and without colour.
@@ -25,6 +25,13 @@ BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: "�
 TOP_FLAGS = 3
 SUMMARY_CHART_MM = 120  # small enough that the summary keeps to one page
 PARTNER_CHART_MM = 135.0
+# From this many partners on, the partner pages are compact (docs/decisions/0020): partners
+# follow one another, several to a page, and a partner's radar is drawn only where its
+# profile departs from the partnership's by at least DEPARTS_BY on some dimension. Twenty
+# near-identical radars said nothing the table's "difference" column does not, and were
+# most of the report's layout time.
+COMPACT_FROM = 9
+DEPARTS_BY = 0.5
 # The name under which small partners are pooled (survey.store.round_scores.OTHER_PARTNERS).
 OTHER_PARTNERS = {"en": "Other partners", "fr": "Autres partenaires"}
 
@@ -79,6 +86,7 @@ def report_content(
     summary_bands = own["bands"] if own else report["partnership"]["bands"]
     spec = radar_spec(report, partners=[partner] if partner else None)
     hidden = any(not s.visible for s in spec.series)
+    compact = partner is None and len(report["partners"]) >= COMPACT_FROM
 
     return {
         "lang": lang,
@@ -94,6 +102,7 @@ def report_content(
         "top_flags": flag_rows[:TOP_FLAGS],
         "radar": radar_html(spec, width_mm=SUMMARY_CHART_MM),
         "radar_hidden": hidden,
+        "compact": compact,
         "strengths": [
             (titles[d], fmt.num(s))
             for d, s in summary_scores.items()
@@ -107,7 +116,14 @@ def report_content(
         "dimensions": _dimension_rows(report, titles, fmt, w),
         "matrix": _matrix(report, fmt) if partner is None else None,
         "partners": [
-            _partner_page(report, p, titles, fmt, w, chart=partner is None)
+            _partner_page(
+                report,
+                p,
+                titles,
+                fmt,
+                w,
+                chart=partner is None and (not compact or departs(report, p)),
+            )
             for p in report["partners"]
             if partner is None or p["partner"] == partner
         ],
@@ -217,6 +233,18 @@ def _matrix(report: ScoreReport, fmt: _Formatter) -> dict[str, Any]:
             for p in report["partners"]
         ],
     }
+
+
+def departs(report: ScoreReport, partner: PartnerScores) -> bool:
+    """Whether a partner's score differs from the partnership's by DEPARTS_BY or more on some
+    dimension: where its radar shows what a glance at the table would not."""
+    overall = report["partnership"]["scores"]
+    return any(
+        mine is not None
+        and (theirs := overall[dim]) is not None
+        and abs(mine - theirs) >= DEPARTS_BY - CUT_OFF_TOLERANCE
+        for dim, mine in partner["scores"].items()
+    )
 
 
 def _partner_page(

@@ -42,6 +42,9 @@ WORDS: dict[str, dict[str, str]] = {
         "is the thick black line. Dotted rings mark the band cut-offs.",
         "radar_more": "With more than six partners, only the lead organisation is drawn here; "
         "each partner's page has its own chart.",
+        "radar_more_compact": "With more than six partners, only the lead organisation is drawn "
+        "here; a partner gets a chart of its own where its score differs from the "
+        "partnership's by half a point or more on some dimension.",
         "dimensions": "Dimensions",
         "dimension": "Dimension",
         "score": "Score",
@@ -196,6 +199,9 @@ WORDS: dict[str, dict[str, str]] = {
         "est la ligne noire épaisse. Les anneaux pointillés marquent les seuils des zones.",
         "radar_more": "Avec plus de six partenaires, seul l’organisme responsable est tracé ici; "
         "la page de chaque partenaire a son propre graphique.",
+        "radar_more_compact": "Avec plus de six partenaires, seul l’organisme responsable est "
+        "tracé ici\u00a0; un partenaire a son propre graphique lorsque son score s’écarte "
+        "de celui du partenariat d’un demi-point ou plus dans une dimension.",
         "dimensions": "Dimensions",
         "dimension": "Dimension",
         "score": "Score",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -105,6 +106,8 @@ def base_config(database_url: str, folder: Path) -> dict[str, Any]:
         # start one: the `worker` fixture).
         "QUEUE_URL": f"sqlite:///{folder / 'queue.db'}",
         "JOB_RESULTS_DIR": str(folder / "jobs"),
+        # Compressed static assets: content-addressed, so every test may share one folder.
+        "ASSET_CACHE_DIR": str(Path(tempfile.gettempdir()) / "survey-test-asset-cache"),
     }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask.cli import FlaskGroup
 
+from survey.cli.assets import assets_command
 from survey.cli.data import create_facilitator_command, demo_command, import_command
 from survey.cli.instrument import schema_command, score_command, validate_command
 from survey.cli.mail import invite_command, send_due_command
@@ -46,6 +47,7 @@ for command in (
     worker_command,
     invite_command,
     send_due_command,
+    assets_command,
 ):
     cli.add_command(command)
 

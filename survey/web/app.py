@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.wsgi import get_host
 
 from survey.store.database import db
+from survey.web import assets
 from survey.web.config import build_config, check_config, private_dir, private_sqlite_file
 from survey.web.extensions import babel, csrf, limiter, login_manager, migrate
 from survey.web.ids import MAX_ID
@@ -76,7 +77,8 @@ class TrustedHosts:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = SurveyFlask(__name__, instance_relative_config=True)
+    # Static files are served by survey.web.assets (compressed, versioned URLs), not Flask's.
+    app = SurveyFlask(__name__, instance_relative_config=True, static_folder=None)
     app.url_map.converters["int"] = IdConverter
     app.session_interface = SessionInterface()
     app.config.update(build_config(Path(app.instance_path), config))
@@ -102,6 +104,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         else:
             app.wsgi_app = TrustedHosts(inner, app.config["TRUSTED_HOSTS"])  # type: ignore[method-assign]
 
+    assets.register(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)

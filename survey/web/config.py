@@ -143,6 +143,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         # each worker's memory until it is back.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Compressed copies of static assets and plotly.js (survey/web/assets.py).
+        "ASSET_CACHE_DIR": os.environ.get("ASSET_CACHE_DIR", str(instance_path / "asset-cache")),
         # Finished PDFs, keyed by their content (reports/pdf_cache.py); "" turns the cache off.
         "PDF_CACHE_DIR": os.environ.get("PDF_CACHE_DIR", str(instance_path / "pdf-cache")),
         "PDF_CACHE_BYTES": int(os.environ.get("PDF_CACHE_BYTES", str(256 * 1024 * 1024))),

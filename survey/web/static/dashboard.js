@@ -13,7 +13,19 @@
     window.Plotly.newPlot(element, figure.data, figure.layout, CONFIG);
   }
 
-  document.querySelectorAll("[data-figure]").forEach(draw);
+  // The first chart is drawn at once; each of the others after the browser has shown what is
+  // drawn so far (a frame, then a task), so the page shows a chart before all six are done.
+  var pending = Array.prototype.slice.call(document.querySelectorAll("[data-figure]"));
+  function drawNext() {
+    var element = pending.shift();
+    if (!element) return;
+    draw(element);
+    if (!pending.length) return;
+    // A hidden tab gets no frames: there, draw on without waiting for one.
+    if (document.hidden) window.setTimeout(drawNext, 0);
+    else window.requestAnimationFrame(function () { window.setTimeout(drawNext, 0); });
+  }
+  drawNext();
 
   // Choosing a dimension reloads the item chart without a separate click.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
