@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from survey.core.confidence import confidence_of
+from survey.core.findings import build_findings
 from survey.core.questionnaire import NA, ROLE_CONTINUUM, Questionnaire
 from survey.core.report import (
     CUT_OFF_TOLERANCE,
@@ -31,6 +33,7 @@ from survey.core.report import (
     Spread,
 )
 from survey.core.risks import evaluate
+from survey.core.stats import ad_bound, agreement, mean_ci
 
 # ---------------------------------------------------------------------------------------------
 # Inputs
@@ -151,6 +154,24 @@ def respondent_scores(questionnaire: Questionnaire, answers: AnswerSet) -> dict[
     return out
 
 
+def dimension_scale(questionnaire: Questionnaire, dim_id: str) -> tuple[float, float, int]:
+    """The lowest and highest value and the number of points of a dimension's scale (the
+    widest, should its items use different scales)."""
+    scales = [questionnaire.scales[i.scale or ""] for i in questionnaire.items_by_dimension[dim_id]]
+    if not scales:
+        return 1.0, 5.0, 5
+    return (
+        min(s.minimum for s in scales),
+        max(s.maximum for s in scales),
+        max(len(s.options) for s in scales),
+    )
+
+
+def _ci(values: np.ndarray, low: float, high: float) -> list[float] | None:
+    found = mean_ci(values.tolist(), low, high)
+    return None if found is None else [found[0], found[1]]
+
+
 def _reported_role(values: Iterable[Any]) -> tuple[str | None, dict[str, int]]:
     counts = Counter(v for v in values if v in ROLE_CONTINUUM)
     if not counts:
@@ -166,8 +187,13 @@ def score(
     partners: Sequence[PartnerInfo],
     answers: AnswerSet,
     language: str | None = None,
+    phase: str | None = None,
 ) -> ScoreReport:
-    """Score a round: the whole score report, flags and overall risk included."""
+    """Score a round: the whole score report, flags and overall risk included.
+
+    ``phase`` is the round's status where there is a round (``draft``, ``open``, ``closed``):
+    a draft round has no flags at all, since nobody has been asked anything yet.
+    """
 
     lang = language or questionnaire.default_language
     bands_cfg = questionnaire.bands
@@ -181,10 +207,26 @@ def score(
     partner_na: dict[str, np.ndarray] = {}
     partnership_scores: dict[str, float | None] = {}
     partnership_na: dict[str, float | None] = {}
+    partnership_ci: dict[str, list[float] | None] = {}
     spread: dict[str, Spread] = {}
+    partner_ci: dict[str, list[list[float] | None]] = {}
+    partner_agreement: dict[str, list[dict[str, float] | None]] = {}
+    scales = {d: dimension_scale(questionnaire, d) for d in dim_ids}
+    # Respondents grouped by partner once (a stable sort keeps respondent order within each).
+    order = np.argsort(pidx, kind="stable")
+    bounds = np.searchsorted(pidx[order], np.arange(n_partners + 1))
     for dim_id in dim_ids:
         values = per_respondent[dim_id]
         ok = ~np.isnan(values)
+        low, high, points = scales[dim_id]
+        grouped = values[order]
+        partner_ci[dim_id] = []
+        partner_agreement[dim_id] = []
+        for i in range(n_partners):
+            own = grouped[bounds[i] : bounds[i + 1]]
+            own = own[~np.isnan(own)]
+            partner_ci[dim_id].append(_ci(own, low, high))
+            partner_agreement[dim_id].append(agreement(own.tolist(), points))
         sums = np.bincount(pidx[ok], weights=values[ok], minlength=n_partners)
         counts = np.bincount(pidx[ok], minlength=n_partners)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -205,6 +247,7 @@ def score(
         partnership_na[dim_id] = float(na_counts.sum() / total_given) if total_given else None
 
         scored_partners = means[~np.isnan(means)]
+        partnership_ci[dim_id] = _ci(scored_partners, low, high)
         if scored_partners.size:
             partnership_scores[dim_id] = float(scored_partners.mean())
             spread[dim_id] = {
@@ -232,6 +275,7 @@ def score(
             )
         else:
             reported, role_counts = None, {}
+        agreements = {d: partner_agreement[d][i] for d in dim_ids}
         partner_rows.append(
             {
                 "partner": partner.name,
@@ -244,6 +288,13 @@ def score(
                 "invited": partner.invited,
                 "response_rate": n_resp / partner.invited if partner.invited else None,
                 "scores": scores,
+                "ci": {d: partner_ci[d][i] for d in dim_ids},
+                "agreement": agreements,
+                "split": [
+                    d
+                    for d, a in agreements.items()
+                    if a is not None and a["ad"] > ad_bound(scales[d][2]) + CUT_OFF_TOLERANCE
+                ],
                 "bands": bands_of(scores),
                 "na_share": {d: _num(partner_na[d][i]) for d in dim_ids},
             }
@@ -268,6 +319,12 @@ def score(
                 "title": questionnaire.text(d.title, lang),
                 "description": questionnaire.text(d.description, lang),
                 "practices": [questionnaire.text(p, lang) for p in d.practices],
+                "scale": {
+                    "min": scales[d.id][0],
+                    "max": scales[d.id][1],
+                    "points": scales[d.id][2],
+                },
+                "ad_bound": ad_bound(scales[d.id][2]),
             }
             for d in questionnaire.dimensions
         ],
@@ -286,6 +343,7 @@ def score(
         },
         "partnership": {
             "scores": partnership_scores,
+            "ci": partnership_ci,
             "bands": bands_of(partnership_scores),
             "na_share": partnership_na,
             "respondents": len(answers),
@@ -298,10 +356,19 @@ def score(
         "comments": _comments(questionnaire, answers, lang),
         "flags": [],
         "pino_risk": "none",
+        "verdict_confidence": "insufficient",
+        "findings": [],
+        "basis": {},
     }
+    verdict, basis = confidence_of(partner_rows, questionnaire.confidence)
+    report["verdict_confidence"] = verdict
+    report["basis"] = {"respondents": len(answers), **basis}
+    if phase == "draft":
+        return report  # nobody has been asked anything yet: nothing to flag
     flags, risk = evaluate(questionnaire, report, lang)
     report["flags"] = flags
     report["pino_risk"] = risk
+    report["findings"] = build_findings(questionnaire, report, lang)
     return report
 
 
