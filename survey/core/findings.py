@@ -170,8 +170,7 @@ def _dimension_evidence(
         lines.append(w["behind"].format(below=n(rule.below), gap=n(rule.gap), partners=listed))
     if "divergent-views" in rules and spread["sd"] is not None:
         lines.append(
-            w["range"].format(
-                min=n(spread["min"]), max=n(spread["max"]), sd=n(spread["sd"]), n=spread["partners"]
-            )
+            # The lowest and highest partners are named above or on the charts: the SD only.
+            w["range"].format(sd=n(spread["sd"]), n=spread["partners"])
         )
     return lines

@@ -157,7 +157,7 @@ FINDING_WORDS: dict[str, dict[str, str]] = {
         "lead": "Lead ({lead}): {lead_score}; other partners’ average: {others} ({gap} lower)",
         "lead_only": "Lead ({lead}): {lead_score}",
         "behind": "Below {below} or {gap} or more under the lead: {partners}",
-        "range": "Partners range from {min} to {max} (SD {sd} across {n} partners)",
+        "range": "Spread across partners: standard deviation {sd} ({n} partners)",
     },
     "fr": {
         "dimension": "Pour « {dimension} », {parts}.",
@@ -177,7 +177,7 @@ FINDING_WORDS: dict[str, dict[str, str]] = {
         "partenaires\u00a0: {others} ({gap} de moins)",
         "lead_only": "Organisme responsable ({lead})\u00a0: {lead_score}",
         "behind": "Sous {below}, ou à {gap} ou plus sous l’organisme responsable\u00a0: {partners}",
-        "range": "Les partenaires vont de {min} à {max} (écart-type {sd} entre {n} partenaires)",
+        "range": "Dispersion entre partenaires\u00a0: écart-type de {sd} ({n} partenaires)",
     },
 }
 
