@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -202,7 +202,15 @@ def round_report(round_: Round, language: str | None = None) -> ScoreReport:
             data.names[response.partner_id],
             stored_answers(q, list(response.values.items())),
         )
-    return score(q, data.infos, builder.build(), data.language)
+    return score(q, data.infos, builder.build(), data.language, phase=round_phase(round_))
+
+
+def round_phase(round_: Round) -> str:
+    """The round's status for the rules; a round whose opening day is still ahead counts as a
+    draft: nobody could have answered it yet, so nobody is silent."""
+    if round_.status == "open" and round_.opens_on and round_.opens_on > date.today():
+        return "draft"
+    return round_.status
 
 
 def progress(round_: Round) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from reports import charts
 from survey.store.models import Round
 from survey.store.round_scores import progress, round_report
 from survey.web.access import own_partnership, own_round
+from survey.web.template_helpers import interface_language
 
 bp = Blueprint("dashboard", __name__)
 
@@ -43,8 +44,10 @@ def require_login() -> Any:
     return login_required(lambda: None)()
 
 
-def _language(round_: Round) -> str | None:
-    return request.args.get("lang") or None
+def _language(round_: Round | None = None) -> str:
+    """Results follow the interface language: one language per page (an export or a PDF can
+    still be asked for in the other language, explicitly)."""
+    return interface_language()
 
 
 @bp.get("/rounds/<int:round_id>/dashboard")
@@ -99,7 +102,7 @@ def compare(partnership_id: int):  # type: ignore[no-untyped-def]
     """Two rounds of the same instrument side by side, and the trend over all of them."""
     partnership = own_partnership(partnership_id)
     rounds = sorted(partnership.rounds, key=lambda r: (r.opens_on or r.created_at.date(), r.id))
-    lang = request.args.get("lang") or None
+    lang = _language()
     by_id = {r.id: r for r in rounds}
     first = by_id.get(request.args.get("a", type=int) or -1)
     second = by_id.get(request.args.get("b", type=int) or -1)

@@ -31,6 +31,7 @@ from survey.core.instruments import available
 from survey.store.database import db
 from survey.store.models import Invitation, Partner, Partnership, Round, utcnow
 from survey.store.round_scores import progress, round_report
+from survey.web.template_helpers import interface_language
 from survey.web.access import own_invitation, own_partner, own_partnership, own_round
 from survey.web.forms import ConfirmForm, PartnerForm, PartnershipForm, RoundEditForm, RoundForm
 
@@ -74,8 +75,9 @@ def partnership(partnership_id: int):  # type: ignore[no-untyped-def]
     partnership = own_partnership(partnership_id)
     summaries = {}
     for round_ in partnership.rounds:
-        report = round_report(round_)
+        report = round_report(round_, interface_language())
         summaries[round_.id] = {
+            "report": report,
             "risk": report["pino_risk"],
             "respondents": report["partnership"]["respondents"],
             "rate": report["partnership"]["response_rate"],
@@ -238,8 +240,7 @@ def _issue_missing_invitations(partnership: Partnership) -> None:
 @bp.get("/rounds/<int:round_id>")
 def round_page(round_id: int):  # type: ignore[no-untyped-def]
     round_ = own_round(round_id)
-    lang = request.args.get("lang")
-    report = round_report(round_, lang)
+    report = round_report(round_, interface_language())
     invitations = {i.partner_id: i for i in round_.invitations if i.revoked_at is None}
     return render_template(
         "facilitate/round.html",
