@@ -532,7 +532,8 @@ def test_round_page_shows_flags_of_the_demo_round(app, client):
     _login_as(client, DEMO_EMAIL, DEMO_PASSWORD)
     page = text_of(client.get(f"/rounds/{round_id}/dashboard"))
     findings = re.findall(
-        r'<details class="finding finding-(low|medium|high)">\s*<summary><span class="finding-title">([^<]+)',
+        r'<details class="finding finding-(low|medium|high)">\s*'
+        r'<summary><span class="finding-title">([^<]+)',
         page,
     )
     assert len({title.strip() for _severity, title in findings}) >= 2, findings

@@ -26,8 +26,8 @@ from reports.exports import (
 )
 from survey.store.models import Round
 from survey.store.round_scores import RoundData, load_round, round_report
-from survey.web.template_helpers import interface_language
 from survey.web.access import own_round
+from survey.web.template_helpers import interface_language
 
 bp = Blueprint("exports", __name__)
 

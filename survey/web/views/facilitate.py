@@ -31,9 +31,9 @@ from survey.core.instruments import available
 from survey.store.database import db
 from survey.store.models import Invitation, Partner, Partnership, Round, utcnow
 from survey.store.round_scores import progress, round_report
-from survey.web.template_helpers import interface_language
 from survey.web.access import own_invitation, own_partner, own_partnership, own_round
 from survey.web.forms import ConfirmForm, PartnerForm, PartnershipForm, RoundEditForm, RoundForm
+from survey.web.template_helpers import interface_language
 
 bp = Blueprint("facilitate", __name__)
 
