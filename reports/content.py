@@ -18,12 +18,19 @@ from reports.svg import radar_html
 from reports.words import RULE_CONDITIONS, format_date, words
 from survey.core.questionnaire import ROLE_CONTINUUM
 from survey.core.report import RULE_ORDER
-from survey.core.wording import format_number, format_share, role_name, rule_name
+from survey.core.wording import (
+    confidence_name,
+    confidence_sentence,
+    format_number,
+    format_share,
+    role_name,
+    rule_name,
+)
 
 # The glyph beside each band, so that a band reads in greyscale and without colour.
 BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: "·"}
 TOP_FLAGS = 3
-SUMMARY_CHART_MM = 120  # small enough that the summary keeps to one page
+SUMMARY_CHART_MM = 105  # small enough that the summary, findings and confidence keep to one page
 PARTNER_CHART_MM = 135.0
 # The name under which small partners are pooled (survey.store.round_scores.OTHER_PARTNERS).
 OTHER_PARTNERS = {"en": "Other partners", "fr": "Autres partenaires"}
@@ -92,6 +99,7 @@ def report_content(
         "cover": _cover(report, details, fmt, w),
         "risk": _risk(report, w),
         "top_flags": flag_rows[:TOP_FLAGS],
+        "top_findings": _findings(report, lang, w, others)[:TOP_FLAGS],
         "radar": radar_html(spec, width_mm=SUMMARY_CHART_MM),
         "radar_hidden": hidden,
         "strengths": [
@@ -119,9 +127,55 @@ def report_content(
 
 
 def _risk(report: dict[str, Any], w: dict[str, str]) -> dict[str, str]:
-    """The overall reading in words; never an all-clear for a round nobody has answered."""
-    level = report["pino_risk"] if report["partnership"]["respondents"] else "empty"
-    return {"level": level, "sentence": w[f"risk_{level}"]}
+    """The overall reading in words, read with its confidence; never an all-clear for a round
+    nobody has answered, never "strong signs" when too few partners have answered to judge."""
+    lang = report["language"]
+    confidence = report.get("verdict_confidence", "firm")
+    basis = report.get("basis") or {}
+    if not report["partnership"]["respondents"]:
+        return {"level": "empty", "sentence": w["risk_empty"], "note": ""}
+    if confidence == "insufficient":
+        return {
+            "level": "insufficient",
+            "sentence": confidence_sentence(confidence, basis, lang),
+            "note": "",
+        }
+    level = report["pino_risk"]
+    return {
+        "level": level,
+        "sentence": w[f"risk_{level}"],
+        "note": confidence_sentence(confidence, basis, lang),
+    }
+
+
+def _findings(
+    report: dict[str, Any], lang: str, w: dict[str, str], hidden_names: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The findings as printed; a partner copy drops the findings about other partners and
+    any line of evidence that names one."""
+    rows = []
+    for finding in report.get("findings", []):
+        if finding["partner"] is not None and finding["partner"] in hidden_names:
+            continue
+        evidence = [
+            line for line in finding["evidence"] if not any(n and n in line for n in hidden_names)
+        ]
+        rows.append(
+            {
+                "title": finding["title"],
+                "severity": finding["severity"],
+                "severity_label": w[finding["severity"]],
+                "confidence": finding["confidence"],
+                "confidence_label": ""
+                if finding["confidence"] == "firm"
+                else confidence_name(finding["confidence"], lang),
+                "summary": finding["summary"],
+                "evidence": evidence,
+                "rules": ", ".join(rule_name(r, lang) for r in finding["rules"]),
+                "recommendation": finding["recommendation"],
+            }
+        )
+    return rows
 
 
 class _Formatter:

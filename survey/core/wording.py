@@ -156,7 +156,7 @@ FINDING_WORDS: dict[str, dict[str, str]] = {
         "interval": " (95% interval {low}–{high}, {n} partners)",
         "lead": "Lead ({lead}): {lead_score}; other partners’ average: {others} ({gap} lower)",
         "lead_only": "Lead ({lead}): {lead_score}",
-        "behind": "Below {below} or {gap} or more under the lead: {partners}",
+        "behind": "Partners below {below}, or {gap} or more under the lead: {partners}",
         "range": "Spread across partners: standard deviation {sd} ({n} partners)",
     },
     "fr": {
