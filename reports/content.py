@@ -16,6 +16,7 @@ from typing import Any
 from reports.charts import radar_spec
 from reports.svg import radar_html
 from reports.words import RULE_CONDITIONS, format_date, words
+from survey.core.pooling import OTHER_PARTNERS
 from survey.core.questionnaire import ROLE_CONTINUUM
 from survey.core.report import RULE_ORDER
 from survey.core.wording import (
@@ -32,8 +33,6 @@ BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: "�
 TOP_FLAGS = 3
 SUMMARY_CHART_MM = 105  # small enough that the summary, findings and confidence keep to one page
 PARTNER_CHART_MM = 135.0
-# The name under which small partners are pooled (survey.store.round_scores.OTHER_PARTNERS).
-OTHER_PARTNERS = {"en": "Other partners", "fr": "Autres partenaires"}
 
 
 @dataclass(frozen=True)

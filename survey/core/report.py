@@ -87,6 +87,9 @@ class ScoreReport(TypedDict):
     pino_risk: str
     verdict_confidence: str
     findings: list[Finding]
+    # The minimum group size the report was made with, and whether the round was below it
+    # (then only counts are shown).
+    privacy: dict[str, Any]
     # Responses, scored partners and partners listed: what the verdict rests on.
     basis: dict[str, int]
 

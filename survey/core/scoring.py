@@ -188,12 +188,20 @@ def score(
     answers: AnswerSet,
     language: str | None = None,
     phase: str | None = None,
+    min_group: int = 1,
 ) -> ScoreReport:
     """Score a round: the whole score report, flags and overall risk included.
 
     ``phase`` is the round's status where there is a round (``draft``, ``open``, ``closed``):
     a draft round has no flags at all, since nobody has been asked anything yet.
+
+    ``min_group`` is the smallest group a number may rest on (pool small partners first, with
+    ``survey.core.pooling``): a partner's score on a dimension that fewer respondents answered
+    is left out, and a round below it shows counts only, no scores, answers or comments.
     """
+    withheld = 0 < len(answers) < min_group
+    if withheld:
+        answers = _counts_only(answers)
 
     lang = language or questionnaire.default_language
     bands_cfg = questionnaire.bands
@@ -225,12 +233,15 @@ def score(
         for i in range(n_partners):
             own = grouped[bounds[i] : bounds[i + 1]]
             own = own[~np.isnan(own)]
+            if own.size < min_group:
+                own = own[:0]
             partner_ci[dim_id].append(_ci(own, low, high))
             partner_agreement[dim_id].append(agreement(own.tolist(), points))
         sums = np.bincount(pidx[ok], weights=values[ok], minlength=n_partners)
         counts = np.bincount(pidx[ok], minlength=n_partners)
         with np.errstate(invalid="ignore", divide="ignore"):
-            means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+            # Below the minimum group, a partner's score could single people out: left out.
+            means = np.where(counts >= max(1, min_group), sums / np.maximum(counts, 1), np.nan)
         partner_scores[dim_id] = means
 
         items = questionnaire.items_by_dimension[dim_id]
@@ -352,8 +363,9 @@ def score(
         },
         "partners": partner_rows,
         "spread": spread,
-        "items": _item_distributions(questionnaire, answers, lang),
+        "items": [] if withheld else _item_distributions(questionnaire, answers, lang),
         "comments": _comments(questionnaire, answers, lang),
+        "privacy": {"min_group": min_group, "withheld": withheld},
         "flags": [],
         "pino_risk": "none",
         "verdict_confidence": "insufficient",
@@ -363,6 +375,8 @@ def score(
     verdict, basis = confidence_of(partner_rows, questionnaire.confidence)
     report["verdict_confidence"] = verdict
     report["basis"] = {"respondents": len(answers), **basis}
+    if withheld:  # nothing is scored on purpose: say how many partners answered
+        report["basis"]["scored_partners"] = int(np.count_nonzero(respondents_per_partner))
     if phase == "draft":
         return report  # nobody has been asked anything yet: nothing to flag
     flags, risk = evaluate(questionnaire, report, lang)
@@ -370,6 +384,18 @@ def score(
     report["pino_risk"] = risk
     report["findings"] = build_findings(questionnaire, report, lang)
     return report
+
+
+def _counts_only(answers: AnswerSet) -> AnswerSet:
+    """The same respondents and partners with every answer blanked: counts, nothing else."""
+    n = len(answers)
+    return AnswerSet(
+        respondents=answers.respondents,
+        partner_index=answers.partner_index,
+        scored={k: np.full(n, np.nan) for k in answers.scored},
+        na={k: np.zeros(n, dtype=bool) for k in answers.na},
+        other={k: [None] * n for k in answers.other},
+    )
 
 
 def _item_distributions(

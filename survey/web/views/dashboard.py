@@ -59,14 +59,16 @@ def round_dashboard(round_id: int):  # type: ignore[no-untyped-def]
     if dimension not in dims:
         dimension = dims[0]
     rows = progress(round_)
-    figures = {
-        "radar": charts.radar_figure(charts.radar_spec(report)),
-        "heatmap": charts.heatmap_figure(report),
-        "spread": charts.spread_figure(report),
-        "na": charts.na_figure(report),
-        "items": charts.items_figure(report, dimension),
-        "progress": charts.progress_figure(rows, report["language"]),
-    }
+    figures = {"progress": charts.progress_figure(rows, report["language"])}
+    withheld = report.get("privacy", {}).get("withheld", False)
+    if report["partnership"]["respondents"] and not withheld:
+        figures |= {
+            "radar": charts.radar_figure(charts.radar_spec(report)),
+            "heatmap": charts.heatmap_figure(report),
+            "spread": charts.spread_figure(report),
+            "na": charts.na_figure(report),
+            "items": charts.items_figure(report, dimension),
+        }
     return render_template(
         "dashboard/round.html",
         round=round_,
@@ -74,6 +76,7 @@ def round_dashboard(round_id: int):  # type: ignore[no-untyped-def]
         figures=figures,
         dimension=dimension,
         progress=rows,
+        withheld=withheld,
         plotly_version=PLOTLY_VERSION,
     )
 

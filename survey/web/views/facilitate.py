@@ -66,6 +66,7 @@ def new_partnership():  # type: ignore[no-untyped-def]
         db.session.add(partnership)
         db.session.commit()
         flash(_("Partnership created. Now add its partners."))
+        _warn_small_groups(partnership)
         return redirect(url_for("facilitate.partnership", partnership_id=partnership.id))
     return render_template("facilitate/partnership_form.html", form=form, partnership=None)
 
@@ -98,8 +99,22 @@ def edit_partnership(partnership_id: int):  # type: ignore[no-untyped-def]
         form.populate_obj(partnership)
         db.session.commit()
         flash(_("Changes saved."))
+        _warn_small_groups(partnership)
         return redirect(url_for("facilitate.partnership", partnership_id=partnership.id))
     return render_template("facilitate/partnership_form.html", form=form, partnership=partnership)
+
+
+def _warn_small_groups(partnership: Partnership) -> None:
+    """Below 3, what the facilitator chose exposes people: say so plainly."""
+    if partnership.min_group_size < 3:
+        flash(
+            _(
+                "Minimum group size %(n)s: a partner with %(n)s respondent(s) is shown on its "
+                "own, so its scores are those people's answers. Respondents were told results "
+                "are per organisation, never per person; 3 or more keeps that promise.",
+                n=partnership.min_group_size,
+            )
+        )
 
 
 # -- partners -----------------------------------------------------------------------------
