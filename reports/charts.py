@@ -148,7 +148,9 @@ def _layout(**extra: Any) -> dict[str, Any]:
 
 
 def radar_figure(spec: RadarSpec) -> dict[str, Any]:
-    axes = [_label(a, 22) for a in spec.axes]
+    # Narrow lines and wide side margins: the radar sits in half the page beside the summary,
+    # and Plotly does not make room for angular labels by itself.
+    axes = [_label(a, 14) for a in spec.axes]
     theta = [*axes, axes[0]]  # close the loop
     traces: list[dict[str, Any]] = []
     for value, label in spec.rings:
@@ -198,7 +200,7 @@ def radar_figure(spec: RadarSpec) -> dict[str, Any]:
             },
             showlegend=True,
             height=520,
-            margin={"l": 80, "r": 80, "t": 30, "b": 40},
+            margin={"l": 105, "r": 105, "t": 40, "b": 40},
         ),
     }
 
