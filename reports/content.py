@@ -96,7 +96,7 @@ def report_content(
         "details": details,
         "author": details.author,
         "cover": _cover(report, details, fmt, w),
-        "risk": _risk(report, w),
+        "risk": headline(report, w),
         "top_flags": flag_rows[:TOP_FLAGS],
         "top_findings": _findings(report, lang, w, others)[:TOP_FLAGS],
         "radar": radar_html(spec, width_mm=SUMMARY_CHART_MM),
@@ -125,7 +125,7 @@ def report_content(
     }
 
 
-def _risk(report: dict[str, Any], w: dict[str, str]) -> dict[str, str]:
+def headline(report: dict[str, Any], w: dict[str, str]) -> dict[str, str]:
     """The overall reading in words, read with its confidence; never an all-clear for a round
     nobody has answered, never "strong signs" when too few partners have answered to judge."""
     lang = report["language"]
