@@ -62,6 +62,7 @@ def pool_partners(
         False,
         None,
         sum(i or 0 for i in invited) if all(i is not None for i in invited) else None,
+        members=len(pooled),
     )
     infos = [*kept, pool]
     position = {p.name: i for i, p in enumerate(kept)}

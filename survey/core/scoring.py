@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from survey.core.confidence import confidence_of
+from survey.core.confidence import confidence_of, is_scored
 from survey.core.findings import build_findings
 from survey.core.questionnaire import NA, ROLE_CONTINUUM, Questionnaire
 from survey.core.report import (
@@ -48,6 +48,7 @@ class PartnerInfo:
     lead: bool = False
     role: str | None = None  # the role the partnership lists for it, on ROLE_CONTINUUM
     invited: int | None = None
+    members: int = 1  # organisations behind this row: more than 1 for a pool of small partners
 
 
 @dataclass
@@ -372,11 +373,20 @@ def score(
         "findings": [],
         "basis": {},
     }
-    verdict, basis = confidence_of(partner_rows, questionnaire.confidence)
+    verdict, _rows = confidence_of(partner_rows, questionnaire.confidence)
     report["verdict_confidence"] = verdict
-    report["basis"] = {"respondents": len(answers), **basis}
-    if withheld:  # nothing is scored on purpose: say how many partners answered
-        report["basis"]["scored_partners"] = int(np.count_nonzero(respondents_per_partner))
+    # What the verdict rests on, in organisations (a pool counts its members), as people say
+    # it: "2 responses from 2 of 6 partners". While withheld, nothing is scored on purpose:
+    # count the organisations that answered.
+    answered = [
+        (respondents_per_partner[i] > 0) if withheld else is_scored(row)
+        for i, row in enumerate(partner_rows)
+    ]
+    report["basis"] = {
+        "respondents": len(answers),
+        "partners": sum(p.members for p in partners),
+        "scored_partners": sum(p.members for p, ok in zip(partners, answered, strict=True) if ok),
+    }
     if phase == "draft":
         return report  # nobody has been asked anything yet: nothing to flag
     flags, risk = evaluate(questionnaire, report, lang)

@@ -68,6 +68,7 @@ def pooled_infos(partners: list[Partner], names: dict[int, str]) -> list[Partner
                 False,
                 None,
                 sum(i or 0 for i in invited) if all(i is not None for i in invited) else None,
+                members=len(pooled),
             )
         )
     return infos

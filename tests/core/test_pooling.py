@@ -73,3 +73,16 @@ def test_pooling_never_leaves_a_row_below_n(counts: list[int], minimum: int) -> 
     if 0 < sum(counts) < minimum:
         assert report["privacy"]["withheld"]
         assert all(v is None for v in report["partnership"]["scores"].values())
+
+
+def test_the_counts_behind_a_verdict_are_organisations_not_rows() -> None:
+    # Six organisations; two answered, one of them pooled: the headline still says "of 6".
+    partners = [partner(n, lead=n == "A") for n in "ABCDEF"]
+    rows = many("A", 2, trust_1=5, power_balance_1=5)
+    rows += many("B", 4, trust_1=2, power_balance_1=2)
+    infos, answers = pool_partners(partners, answers_of(Q, partners, rows), 3)
+    assert [p.name for p in infos] == ["C", "D", "E", "F", "Other partners"]
+    report = score(Q, infos, answers, min_group=3)
+    assert report["basis"] == {"respondents": 6, "partners": 6, "scored_partners": 2}
+    lone = score(Q, *pool_partners(partners, answers_of(Q, partners, rows[:2]), 3), min_group=3)
+    assert lone["basis"] == {"respondents": 2, "partners": 6, "scored_partners": 1}
