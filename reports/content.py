@@ -243,6 +243,7 @@ def _dimension_rows(
             {
                 "title": title,
                 "score": fmt.num(p["scores"][dim]),
+                "ci": _interval(p.get("ci", {}).get(dim), fmt),
                 "band": _band(p["bands"][dim], w),
                 "sd": fmt.num(spread["sd"]),
                 "range": "—" if low is None else f"{fmt.num(low)}–{fmt.num(high)}",
@@ -250,6 +251,16 @@ def _dimension_rows(
             }
         )
     return rows
+
+
+def _interval(ci: list[float] | None, fmt: _Formatter) -> str:
+    return "" if not ci else f"{fmt.num(ci[0])}–{fmt.num(ci[1])}"
+
+
+def _split(report: dict[str, Any], partner: dict[str, Any]) -> str:
+    """The dimensions on which a partner's own respondents disagree beyond the AD bound."""
+    titles = {d["id"]: d["title"] for d in report["dimensions"]}
+    return ", ".join(titles[d] for d in partner.get("split", []))
 
 
 def _matrix(report: dict[str, Any], fmt: _Formatter) -> dict[str, Any]:
@@ -262,6 +273,7 @@ def _matrix(report: dict[str, Any], fmt: _Formatter) -> dict[str, Any]:
                 "partner": p["partner"],
                 "lead": p["lead"],
                 "respondents": p["respondents"],
+                "split": _split(report, p),
                 "cells": [
                     (fmt.num(p["scores"][d]), p["bands"][d] or "none", BAND_MARKS[p["bands"][d]])
                     for d in dims
@@ -308,6 +320,7 @@ def _partner_page(
     return {
         "name": partner["partner"],
         "lead": partner["lead"],
+        "split": _split(report, partner),
         "sector": partner["sector"],
         "respondents": partner["respondents"],
         "invited": invited,
