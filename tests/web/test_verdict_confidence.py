@@ -90,3 +90,19 @@ def test_a_draft_round_shows_no_flag_and_no_silent_partner(
     assert report["flags"] == [] and report["findings"] == []
     with app.app_context():
         assert db.session.scalar(select(Partnership.id).where(Partnership.id == partnership.id))
+
+
+def test_no_silent_partner_before_the_round_opens(
+    app, client, login, make_facilitator, make_partnership, make_round
+):
+    from datetime import date, timedelta
+
+    owner = make_facilitator(email="owner@example.org")
+    partnership = make_partnership(owner, partners=SIX)
+    later = make_round(partnership, status="open", opens_on=date.today() + timedelta(days=3))
+    now = make_round(partnership, status="open", name="Now")
+    login(client, owner)
+    report = client.get(f"/api/rounds/{later.id}/scores").get_json()
+    assert report["flags"] == []
+    opened = client.get(f"/api/rounds/{now.id}/scores").get_json()
+    assert {f["rule"] for f in opened["flags"]} == {"silent-partner"}
