@@ -33,7 +33,7 @@ from survey.core.report import (
     Spread,
 )
 from survey.core.risks import evaluate
-from survey.core.stats import ad_bound, agreement, mean_ci
+from survey.core.stats import ad_bound, agreement_of, interval, mean_ci
 
 # ---------------------------------------------------------------------------------------------
 # Inputs
@@ -221,28 +221,31 @@ def score(
     partner_ci: dict[str, list[list[float] | None]] = {}
     partner_agreement: dict[str, list[dict[str, float] | None]] = {}
     scales = {d: dimension_scale(questionnaire, d) for d in dim_ids}
-    # Respondents grouped by partner once (a stable sort keeps respondent order within each).
-    order = np.argsort(pidx, kind="stable")
-    bounds = np.searchsorted(pidx[order], np.arange(n_partners + 1))
     for dim_id in dim_ids:
         values = per_respondent[dim_id]
         ok = ~np.isnan(values)
         low, high, points = scales[dim_id]
-        grouped = values[order]
-        partner_ci[dim_id] = []
-        partner_agreement[dim_id] = []
-        for i in range(n_partners):
-            own = grouped[bounds[i] : bounds[i + 1]]
-            own = own[~np.isnan(own)]
-            if own.size < min_group:
-                own = own[:0]
-            partner_ci[dim_id].append(_ci(own, low, high))
-            partner_agreement[dim_id].append(agreement(own.tolist(), points))
         sums = np.bincount(pidx[ok], weights=values[ok], minlength=n_partners)
         counts = np.bincount(pidx[ok], minlength=n_partners)
         with np.errstate(invalid="ignore", divide="ignore"):
             # Below the minimum group, a partner's score could single people out: left out.
             means = np.where(counts >= max(1, min_group), sums / np.maximum(counts, 1), np.nan)
+            # Interval and agreement per partner, column-wise (no loop over respondents): the
+            # squared and absolute deviations from each respondent's own partner mean.
+            deviation = values[ok] - (sums / np.maximum(counts, 1))[pidx[ok]]
+        squares = np.bincount(pidx[ok], weights=deviation**2, minlength=n_partners)
+        absolute = np.bincount(pidx[ok], weights=np.abs(deviation), minlength=n_partners)
+        partner_ci[dim_id] = []
+        partner_agreement[dim_id] = []
+        for i in range(n_partners):
+            n = int(counts[i])
+            if n < max(2, min_group):
+                partner_ci[dim_id].append(None)
+                partner_agreement[dim_id].append(None)
+                continue
+            mean, variance = sums[i] / n, squares[i] / (n - 1)
+            partner_ci[dim_id].append(interval(mean, variance, n, low, high))
+            partner_agreement[dim_id].append(agreement_of(absolute[i] / n, variance, points))
         partner_scores[dim_id] = means
 
         items = questionnaire.items_by_dimension[dim_id]

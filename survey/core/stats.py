@@ -63,6 +63,13 @@ def t_quantile_975(df: int) -> float:
     )
 
 
+def interval(mean: float, variance: float, n: int, low: float, high: float) -> list[float]:
+    """mean ± t(n - 1) × √(variance / n), clipped to ``[low, high]`` (n >= 2; ``variance``
+    the sample variance, n - 1 in the denominator)."""
+    half = t_quantile_975(n - 1) * math.sqrt(variance / n)
+    return [float(max(low, mean - half)), float(min(high, mean + half))]
+
+
 def mean_ci(values: Sequence[float], low: float, high: float) -> tuple[float, float] | None:
     """The 95 % Student-t interval of the mean of ``values`` (n - 1 degrees of freedom),
     clipped to the scale ``[low, high]``; None for fewer than 2 values."""
@@ -70,9 +77,17 @@ def mean_ci(values: Sequence[float], low: float, high: float) -> tuple[float, fl
     if n < 2:
         return None
     mean = sum(values) / n
-    var = sum((x - mean) ** 2 for x in values) / (n - 1)
-    half = t_quantile_975(n - 1) * math.sqrt(var / n)
-    return (max(low, mean - half), min(high, mean + half))
+    variance = sum((x - mean) ** 2 for x in values) / (n - 1)
+    found = interval(mean, variance, n, low, high)
+    return (found[0], found[1])
+
+
+def agreement_of(ad: float, variance: float, points: int) -> dict[str, float] | None:
+    """``ad`` as given and ``rwg`` = 1 - s² / σ²E, σ²E = (A² - 1) / 12, clipped to [0, 1]."""
+    if points < 2:
+        return None
+    expected = (points**2 - 1) / 12
+    return {"ad": float(ad), "rwg": float(min(1.0, max(0.0, 1 - variance / expected)))}
 
 
 def agreement(values: Sequence[float], points: int) -> dict[str, float] | None:
@@ -80,14 +95,12 @@ def agreement(values: Sequence[float], points: int) -> dict[str, float] | None:
     ``rwg`` = 1 - s² / σ²E with σ²E = (A² - 1) / 12 the variance of uniform answers on an
     A-point scale, clipped to [0, 1]. None for fewer than 2 raters."""
     n = len(values)
-    if n < 2 or points < 2:
+    if n < 2:
         return None
     mean = sum(values) / n
     ad = sum(abs(x - mean) for x in values) / n
-    s2 = sum((x - mean) ** 2 for x in values) / (n - 1)
-    expected = (points**2 - 1) / 12
-    rwg = min(1.0, max(0.0, 1 - s2 / expected))
-    return {"ad": ad, "rwg": rwg}
+    variance = sum((x - mean) ** 2 for x in values) / (n - 1)
+    return agreement_of(ad, variance, points)
 
 
 def ad_bound(points: int) -> float:

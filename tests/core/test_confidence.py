@@ -255,3 +255,23 @@ def test_findings_in_french_are_in_french() -> None:
     report = score(Q, partners, answers_of(Q, partners, []), language="fr", phase="open")
     assert report["findings"]
     assert all(f["summary"].endswith("n’a pas encore répondu.") for f in report["findings"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ABC"), st.integers(1, 5)), min_size=1, max_size=30))
+def test_report_intervals_match_the_plain_computation(rows: list[tuple[str, int]]) -> None:
+    # The report computes them column-wise; the plain definitions must agree.
+    report = run(
+        Q,
+        [partner("A"), partner("B"), partner("C")],
+        [(name, {"trust_1": v, "power_balance_1": 3}) for name, v in rows],
+    )
+    for name in "ABC":
+        own = [float(v) for n, v in rows if n == name]
+        row = partner_row(report, name)
+        expected = mean_ci(own, 1, 5)
+        if expected is None:
+            assert row["ci"]["trust"] is None and row["agreement"]["trust"] is None
+            continue
+        assert row["ci"]["trust"] == pytest.approx(list(expected), abs=1e-9)
+        assert row["agreement"]["trust"] == pytest.approx(agreement(own, 5), abs=1e-9)
