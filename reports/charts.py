@@ -149,7 +149,9 @@ def _layout(**extra: Any) -> dict[str, Any]:
 
 
 def radar_figure(spec: RadarSpec) -> dict[str, Any]:
-    axes = [_label(a, 22) for a in spec.axes]
+    # Narrow lines and wide side margins: the radar sits in half the page beside the summary,
+    # and Plotly does not make room for angular labels by itself.
+    axes = [_label(a, 14) for a in spec.axes]
     theta = [*axes, axes[0]]  # close the loop
     traces: list[dict[str, Any]] = []
     for value, label in spec.rings:
@@ -199,7 +201,7 @@ def radar_figure(spec: RadarSpec) -> dict[str, Any]:
             },
             showlegend=True,
             height=520,
-            margin={"l": 80, "r": 80, "t": 30, "b": 40},
+            margin={"l": 105, "r": 105, "t": 40, "b": 40},
         ),
     }
 
@@ -208,6 +210,33 @@ def _escape_template(text: str) -> str:
     # Plotly reads %{...} in templates and a subset of HTML in labels: names and question
     # texts come from people, so neither may be interpreted.
     return text.replace("&", "&amp;").replace("%", "%%").replace("<", "&lt;").replace(">", "&gt;")
+
+
+ITEM_LABEL_WIDTH = 40
+HEATMAP_LABEL_WIDTH = 11
+# Slope-chart end labels: at least this far apart on the 1-5 axis (about 17 px at 480 px).
+SLOPE_LABEL_GAP = 0.2
+
+
+def spread_labels(values: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Positions for labels beside ``values`` that are at least ``gap`` apart, each as close
+    to its own value as that allows, kept within ``[low, high]`` (same order as given)."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed: list[float] = []
+    for i in order:
+        y = max(values[i], low)
+        if placed and y < placed[-1] + gap:
+            y = placed[-1] + gap
+        placed.append(y)
+    overflow = (placed[-1] - high) if placed else 0.0
+    if overflow > 0:  # push the stack down from the top, keeping the gaps
+        placed = [y - overflow for y in placed]
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    out = [0.0] * len(values)
+    for k, i in enumerate(order):
+        out[i] = placed[k]
+    return out
 
 
 def _label(text: str, width: int = 16) -> str:
@@ -243,7 +272,7 @@ def heatmap_figure(report: ScoreReport) -> dict[str, Any]:
             {
                 "type": "heatmap",
                 "z": z,
-                "x": [_label(d["title"]) for d in dims],
+                "x": [_label(d["title"], HEATMAP_LABEL_WIDTH) for d in dims],
                 "y": names,
                 "text": text,
                 "texttemplate": "%{text}",
@@ -259,7 +288,8 @@ def heatmap_figure(report: ScoreReport) -> dict[str, Any]:
         "layout": _layout(
             height=140 + 46 * len(partners),
             yaxis={"autorange": "reversed", "automargin": True, "dtick": 1},
-            xaxis={"side": "top", "automargin": True, "tickangle": 0},
+            # Short lines in a smaller type: seven titles side by side must not run together.
+            xaxis={"side": "top", "automargin": True, "tickangle": 0, "tickfont": {"size": 12}},
             margin={"l": 20, "r": 20, "t": 90, "b": 20},
         ),
     }
@@ -353,7 +383,8 @@ def na_figure(report: ScoreReport) -> dict[str, Any]:
         "layout": _layout(
             height=140 + 40 * len(rows),
             yaxis={"autorange": "reversed", "automargin": True, "dtick": 1},
-            xaxis={"side": "top", "automargin": True, "tickangle": 0},
+            # Short lines in a smaller type: seven titles side by side must not run together.
+            xaxis={"side": "top", "automargin": True, "tickangle": 0, "tickfont": {"size": 12}},
             margin={"l": 20, "r": 20, "t": 90, "b": 20},
         ),
     }
@@ -398,11 +429,10 @@ def items_figure(report: ScoreReport, dimension: str) -> dict[str, Any]:
     language = report["language"]
     w = words(language)
     items = [i for i in report["items"] if i["dimension"] == dimension]
-    labels = [
-        _escape_template(i["text"] if len(i["text"]) <= 70 else i["text"][:67] + "…")
-        + (" ↺" if i["reverse"] else "")
-        for i in items
-    ]
+    # Long statements wrap onto lines instead of being cut: the words at the end of a
+    # statement ("... in the last year") are often what it is about.
+    labels = [_label(i["text"], ITEM_LABEL_WIDTH) + (" ↺" if i["reverse"] else "") for i in items]
+    lines = sum(label.count("<br>") + 1 for label in labels)
     traces = []
     n_options = max((len(i["options"]) for i in items), default=0)
     for k in range(n_options):
@@ -434,7 +464,7 @@ def items_figure(report: ScoreReport, dimension: str) -> dict[str, Any]:
         "data": traces,
         "layout": _layout(
             barmode="stack",
-            height=120 + 48 * len(items),
+            height=120 + 30 * len(items) + 18 * lines,
             yaxis={"autorange": "reversed", "automargin": True},
             legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
         ),
@@ -448,24 +478,44 @@ def slope_figure(
     language = after["language"]
     dims = after["dimensions"]
     traces = []
+    ends: list[tuple[int, int, float, str]] = []  # (side, dimension, value, text) per label
     for i, d in enumerate(dims):
         a = before["partnership"]["scores"].get(d["id"])
         b = after["partnership"]["scores"].get(d["id"])
         traces.append(
             {
                 "type": "scatter",
-                "mode": "lines+markers+text",
+                "mode": "lines+markers",
                 "x": [_escape_template(before_name), _escape_template(after_name)],
                 "y": [a, b],
                 "name": _escape_template(d["title"]),
-                "text": [format_score(a, language), format_score(b, language)],
-                "textposition": ["middle left", "middle right"],
                 "line": {"color": PALETTE[i % 7], "dash": DASHES[i % len(DASHES)], "width": 2.5},
                 "hovertemplate": "%{x}: %{y:.2f}<extra>"
                 + _escape_template(d["title"])
                 + "</extra>",
             }
         )
+        for side, value in ((0, a), (1, b)):
+            if value is not None:
+                ends.append((side, i, value, format_score(value, language)))
+    # End labels as annotations, placed apart so that close scores never print over each other.
+    annotations = []
+    names = [_escape_template(before_name), _escape_template(after_name)]
+    for side in (0, 1):
+        labels = [e for e in ends if e[0] == side]
+        ys = spread_labels([e[2] for e in labels], SLOPE_LABEL_GAP, 1.0, 5.0)
+        for (_, i, _value, text), y in zip(labels, ys, strict=True):
+            annotations.append(
+                {
+                    "x": names[side],
+                    "y": y,
+                    "text": text,
+                    "showarrow": False,
+                    "xanchor": "right" if side == 0 else "left",
+                    "xshift": -12 if side == 0 else 12,
+                    "font": {"color": PALETTE[i % 7], "size": 13},
+                }
+            )
     return {
         "data": traces,
         "layout": _layout(
@@ -473,6 +523,7 @@ def slope_figure(
             yaxis={"range": [1, 5], "dtick": 1, "title": {"text": words(language)["score"]}},
             xaxis={"type": "category"},
             margin={"l": 60, "r": 60, "t": 30, "b": 40},
+            annotations=annotations,
         ),
     }
 

@@ -16,14 +16,22 @@ from typing import Any
 from reports.charts import radar_spec
 from reports.svg import radar_html
 from reports.words import RULE_CONDITIONS, format_date, words
+from survey.core.pooling import OTHER_PARTNERS
 from survey.core.questionnaire import ROLE_CONTINUUM
 from survey.core.report import CUT_OFF_TOLERANCE, RULE_ORDER, Flag, PartnerScores, ScoreReport
-from survey.core.wording import format_number, format_share, role_name, rule_name
+from survey.core.wording import (
+    confidence_name,
+    confidence_sentence,
+    format_number,
+    format_share,
+    role_name,
+    rule_name,
+)
 
 # The glyph beside each band, so that a band reads in greyscale and without colour.
 BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: "·"}
 TOP_FLAGS = 3
-SUMMARY_CHART_MM = 120  # small enough that the summary keeps to one page
+SUMMARY_CHART_MM = 105  # small enough that the summary, findings and confidence keep to one page
 PARTNER_CHART_MM = 135.0
 # From this many partners on, the partner pages are compact (docs/decisions/0020): partners
 # follow one another, several to a page, and a partner's radar is drawn only where its
@@ -32,8 +40,6 @@ PARTNER_CHART_MM = 135.0
 # most of the report's layout time.
 COMPACT_FROM = 9
 DEPARTS_BY = 0.5
-# The name under which small partners are pooled (survey.store.round_scores.OTHER_PARTNERS).
-OTHER_PARTNERS = {"en": "Other partners", "fr": "Autres partenaires"}
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,9 @@ def report_content(
         "details": details,
         "author": details.author,
         "cover": _cover(report, details, fmt, w),
-        "risk": _risk(report, w),
+        "risk": headline(report, w),
         "top_flags": flag_rows[:TOP_FLAGS],
+        "top_findings": _findings(report, lang, w, others)[:TOP_FLAGS],
         "radar": radar_html(spec, width_mm=SUMMARY_CHART_MM),
         "radar_hidden": hidden,
         "compact": compact,
@@ -134,10 +141,56 @@ def report_content(
     }
 
 
-def _risk(report: ScoreReport, w: dict[str, str]) -> dict[str, str]:
-    """The overall reading in words; never an all-clear for a round nobody has answered."""
-    level = report["pino_risk"] if report["partnership"]["respondents"] else "empty"
-    return {"level": level, "sentence": w[f"risk_{level}"]}
+def headline(report: ScoreReport, w: dict[str, str]) -> dict[str, str]:
+    """The overall reading in words, read with its confidence; never an all-clear for a round
+    nobody has answered, never "strong signs" when too few partners have answered to judge."""
+    lang = report["language"]
+    confidence = report.get("verdict_confidence", "firm")
+    basis = report.get("basis") or {}
+    if not report["partnership"]["respondents"]:
+        return {"level": "empty", "sentence": w["risk_empty"], "note": ""}
+    if confidence == "insufficient":
+        return {
+            "level": "insufficient",
+            "sentence": confidence_sentence(confidence, basis, lang),
+            "note": "",
+        }
+    level = report["pino_risk"]
+    return {
+        "level": level,
+        "sentence": w[f"risk_{level}"],
+        "note": confidence_sentence(confidence, basis, lang),
+    }
+
+
+def _findings(
+    report: ScoreReport, lang: str, w: dict[str, str], hidden_names: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The findings as printed; a partner copy drops the findings about other partners and
+    any line of evidence that names one."""
+    rows = []
+    for finding in report.get("findings", []):
+        if finding["partner"] is not None and finding["partner"] in hidden_names:
+            continue
+        evidence = [
+            line for line in finding["evidence"] if not any(n and n in line for n in hidden_names)
+        ]
+        rows.append(
+            {
+                "title": finding["title"],
+                "severity": finding["severity"],
+                "severity_label": w[finding["severity"]],
+                "confidence": finding["confidence"],
+                "confidence_label": ""
+                if finding["confidence"] == "firm"
+                else confidence_name(finding["confidence"], lang),
+                "summary": finding["summary"],
+                "evidence": evidence,
+                "rules": ", ".join(rule_name(r, lang) for r in finding["rules"]),
+                "recommendation": finding["recommendation"],
+            }
+        )
+    return rows
 
 
 class _Formatter:
@@ -206,6 +259,7 @@ def _dimension_rows(
             {
                 "title": title,
                 "score": fmt.num(p["scores"][dim]),
+                "ci": _interval(p.get("ci", {}).get(dim), fmt),
                 "band": _band(p["bands"][dim], w),
                 "sd": fmt.num(spread["sd"]),
                 "range": "—" if low is None else f"{fmt.num(low)}–{fmt.num(high)}",
@@ -213,6 +267,16 @@ def _dimension_rows(
             }
         )
     return rows
+
+
+def _interval(ci: list[float] | None, fmt: _Formatter) -> str:
+    return "" if not ci else f"{fmt.num(ci[0])}–{fmt.num(ci[1])}"
+
+
+def _split(report: ScoreReport, partner: PartnerScores) -> str:
+    """The dimensions on which a partner's own respondents disagree beyond the AD bound."""
+    titles = {d["id"]: d["title"] for d in report["dimensions"]}
+    return ", ".join(titles[d] for d in partner.get("split", []))
 
 
 def _matrix(report: ScoreReport, fmt: _Formatter) -> dict[str, Any]:
@@ -225,6 +289,7 @@ def _matrix(report: ScoreReport, fmt: _Formatter) -> dict[str, Any]:
                 "partner": p["partner"],
                 "lead": p["lead"],
                 "respondents": p["respondents"],
+                "split": _split(report, p),
                 "cells": [
                     (fmt.num(p["scores"][d]), p["bands"][d] or "none", BAND_MARKS[p["bands"][d]])
                     for d in dims
@@ -283,6 +348,7 @@ def _partner_page(
     return {
         "name": partner["partner"],
         "lead": partner["lead"],
+        "split": _split(report, partner),
         "sector": partner["sector"],
         "respondents": partner["respondents"],
         "invited": invited,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from reports.content import ReportDetails
+from reports.content import ReportDetails, headline
 from reports.pdf import (
     DOCUMENTS,
     cache_key,
@@ -213,6 +213,7 @@ def _index_row(item: PackItem, filename: str) -> dict[str, Any]:
     w = words(lang)
     p = report["partnership"]
     rate = format_share(p["response_rate"], lang) if p["response_rate"] is not None else "—"
+    risk = headline(report, w)
     return {
         "language": lang,
         "partnership": item.details.partnership,
@@ -223,8 +224,9 @@ def _index_row(item: PackItem, filename: str) -> dict[str, Any]:
         "partners": len(report["partners"]),
         "respondents": p["respondents"],
         "rate": rate,
-        "risk": report["pino_risk"],
-        "risk_label": w[f"risk_{report['pino_risk']}"],
+        # The same reading as the report's own summary: risk with its confidence.
+        "risk": risk["level"],
+        "risk_label": f"{risk['sentence']} {risk['note']}".strip(),
         "flags": len(report["flags"]),
         "file": filename,
     }

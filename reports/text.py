@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from survey.core.report import ScoreReport
-from survey.core.wording import format_number, format_share, role_name, rule_name
+from survey.core.wording import (
+    confidence_name,
+    confidence_sentence,
+    format_number,
+    format_share,
+    role_name,
+    rule_name,
+)
 
 _WORDS = {
     "en": {
@@ -16,8 +23,11 @@ _WORDS = {
         "na": "Don't know",
         "partner": "Partner",
         "lead": "lead",
-        "flags": "Flags",
-        "no_flags": "No flags.",
+        "findings": "Findings",
+        "no_findings": "No findings.",
+        "no_responses": "No responses yet: there is nothing to read yet.",
+        "signs": "Signs",
+        "split": "split views on",
         "risk": "Risk of a partnership in name only",
         "try": "Try",
         "listed": "listed",
@@ -40,8 +50,11 @@ _WORDS = {
         "na": "Ne sait pas",
         "partner": "Partenaire",
         "lead": "responsable",
-        "flags": "Signaux",
-        "no_flags": "Aucun signal.",
+        "findings": "Constats",
+        "no_findings": "Aucun constat.",
+        "no_responses": "Aucune réponse pour l’instant : rien à lire encore.",
+        "signs": "Signaux",
+        "split": "avis partagés sur",
         "risk": "Risque de partenariat de façade",
         "try": "À essayer",
         "listed": "inscrit",
@@ -102,6 +115,9 @@ def render_text(report: ScoreReport) -> str:
             f"{name:<{name_width}}  {partner['respondents']:>4}  "
             + "  ".join(f"{num(partner['scores'][d]):>6}" for d in titles)
         )
+        if partner.get("split"):
+            split = ", ".join(titles[d] for d in partner["split"])
+            lines.append(f"{'':<{name_width}}  {w['split']}{colon} {split}")
         if partner["role"] or partner["reported_role"]:
             listed = role_name(partner["role"], lang) if partner["role"] else "—"
             reported = (
@@ -113,14 +129,30 @@ def render_text(report: ScoreReport) -> str:
             )
     lines.append("")
 
-    lines.append(f"{w['risk']}{colon} {w[report['pino_risk']]}")
-    lines.append(f"{w['flags']}{colon}" if report["flags"] else w["no_flags"])
-    for flag in report["flags"]:
-        where = f" [{titles[flag['dimension']]}]" if flag["dimension"] else ""
-        lines.append(
-            f"  - {w[flag['severity']].upper()} {rule_name(flag['rule'], lang)} ({flag['rule']})"
-            f"{where}{colon} {flag['evidence']}"
+    # The headline reads the risk together with how far it can be trusted.
+    level = report.get("verdict_confidence", "firm")
+    if not p["respondents"]:
+        lines.append(w["no_responses"])
+    elif level == "insufficient":
+        lines.append(confidence_sentence(level, report["basis"], lang))
+    else:
+        lines.append(f"{w['risk']}{colon} {w[report['pino_risk']]}")
+        lines.append(confidence_sentence(level, report["basis"], lang))
+    findings = report.get("findings", [])
+    lines.append(f"{w['findings']}{colon}" if findings else w["no_findings"])
+    for number, finding in enumerate(findings, 1):
+        sure = (
+            ""
+            if finding["confidence"] == "firm"
+            else f" [{confidence_name(finding['confidence'], lang)}]"
         )
-        if flag["recommendation"]:
-            lines.append(f"    {w['try']}{colon} {flag['recommendation']}")
+        lines.append(
+            f"  {number}. {w[finding['severity']].upper()}{sure} {finding['title']}{colon} "
+            f"{finding['summary']}"
+        )
+        lines.extend(f"     - {line}" for line in finding["evidence"])
+        signs = ", ".join(f"{rule_name(r, lang)} ({r})" for r in finding["rules"])
+        lines.append(f"     {w['signs']}{colon} {signs}")
+        if finding["recommendation"]:
+            lines.append(f"     {w['try']}{colon} {finding['recommendation']}")
     return "\n".join(lines)

@@ -196,7 +196,10 @@ def make_partnership(app: Flask) -> Callable[..., PartnershipRec]:
         name: str = "Riverside Safety Table",
     ) -> PartnershipRec:
         with app.app_context():
-            partnership = Partnership(owner_id=owner.id, name=name, description="")
+            # 1: these tests read every response as given; pooling has its own tests.
+            partnership = Partnership(
+                owner_id=owner.id, name=name, description="", min_group_size=1
+            )
             db.session.add(partnership)
             db.session.flush()
             rec = PartnershipRec(partnership.id, owner.id, name)

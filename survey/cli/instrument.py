@@ -67,6 +67,15 @@ def schema_command() -> None:
     default=None,
     help="Language of titles and evidence (default: the instrument's first).",
 )
+@click.option(
+    "--min-group",
+    "min_group",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Smallest group a number may rest on: smaller partners are pooled as "
+    "'Other partners', and a round below it shows counts only.",
+)
 @reports_input_errors(exit_code=2)
 def score_command(
     questionnaire_path: Path,
@@ -74,10 +83,12 @@ def score_command(
     responses_path: Path,
     output_format: str,
     lang: str | None,
+    min_group: int,
 ) -> None:
     """Score responses gathered elsewhere (CSV) and print the score report."""
     from reports.text import render_text
     from survey.core.csv_input import load_round_files
+    from survey.core.pooling import pool_partners
     from survey.core.questionnaire import load_questionnaire
     from survey.core.scoring import score
 
@@ -89,7 +100,9 @@ def score_command(
             param_hint="--lang",
         )
     partners, answers = load_round_files(questionnaire, partners_path, responses_path)
-    report = score(questionnaire, partners, answers, lang)
+    language = lang or questionnaire.default_language
+    partners, answers = pool_partners(partners, answers, min_group, language)
+    report = score(questionnaire, partners, answers, lang, min_group=min_group)
     if output_format == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:

@@ -105,6 +105,18 @@ class Bands(_Model):
     borderline: float = 3.0
 
 
+class Confidence(_Model):
+    """When a verdict can be trusted (``docs/scoring.md``): ``insufficient`` when fewer than
+    ``min(min_partners, P)`` or fewer than ``min_partner_share`` of the P partners have a
+    score; ``indicative`` when a scored partner has fewer than ``min_respondents``
+    respondents or the response rate is below ``min_response_rate``; else ``firm``."""
+
+    min_partners: Annotated[int, Field(ge=1)] = 3
+    min_partner_share: Annotated[float, Field(ge=0, le=1)] = 0.5
+    min_respondents: Annotated[int, Field(ge=1)] = 3
+    min_response_rate: Annotated[float, Field(ge=0, le=1)] = 0.6
+
+
 class _Rule(_Model):
     enabled: bool = True
     recommendation: Text | None = None
@@ -190,6 +202,7 @@ class Questionnaire(_Model):
     sections: Annotated[list[Section], Field(min_length=1)]
     bands: Bands = Bands()
     rules: Rules = Rules()
+    confidence: Confidence = Confidence()
 
     # Set by the loader: the exact text, pinned with each assessment round with its SHA-256.
     _source_text: str = PrivateAttr("")

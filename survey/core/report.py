@@ -15,8 +15,20 @@ class Spread(TypedDict):
     partners: int
 
 
+class Agreement(TypedDict):
+    """How much a partner's own respondents agree on a dimension (``docs/scoring.md``)."""
+
+    ad: float
+    rwg: float
+
+
+# A 95 % interval ``[low, high]`` on the scale; null below two values.
+Interval = list[float] | None
+
+
 class PartnershipScores(TypedDict):
     scores: dict[str, float | None]
+    ci: dict[str, Interval]
     bands: dict[str, str | None]
     na_share: dict[str, float | None]
     respondents: int
@@ -35,8 +47,29 @@ class PartnerScores(TypedDict):
     invited: int | None
     response_rate: float | None
     scores: dict[str, float | None]
+    ci: dict[str, Interval]
+    agreement: dict[str, Agreement | None]
+    # Dimensions on which the partner's own respondents disagree beyond the AD bound: its
+    # mean hides a split.
+    split: list[str]
     bands: dict[str, str | None]
     na_share: dict[str, float | None]
+
+
+class Finding(TypedDict):
+    """Flags grouped by what they are about: one dimension, or one partner."""
+
+    about: str  # "dimension" or "partner"
+    dimension: str | None
+    partner: str | None
+    title: str
+    severity: str
+    summary: str
+    evidence: list[str]
+    rules: list[str]
+    partners: list[str]
+    confidence: str
+    recommendation: str
 
 
 class ScoreReport(TypedDict):
@@ -52,6 +85,13 @@ class ScoreReport(TypedDict):
     comments: list[dict[str, Any]]
     flags: list[Flag]
     pino_risk: str
+    verdict_confidence: str
+    findings: list[Finding]
+    # The minimum group size the report was made with, and whether the round was below it
+    # (then only counts are shown).
+    privacy: dict[str, Any]
+    # Responses, scored partners and partners listed: what the verdict rests on.
+    basis: dict[str, int]
 
 
 # Scores are means of means, so a score of exactly 4.0 can come out as 3.9999999999999996;
@@ -69,7 +109,11 @@ class Flag(TypedDict):
     evidence: str
     values: dict[str, Any]
     recommendation: str
+    confidence: str
 
+
+# How far the verdict can be trusted, least first.
+CONFIDENCE_LEVELS = ("insufficient", "indicative", "firm")
 
 # The risk rules, in the order they are evaluated and shown.
 RULE_ORDER = (

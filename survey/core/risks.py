@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from survey.core.confidence import confidence_of
 from survey.core.questionnaire import ROLE_CONTINUUM, SEVERITY_RANK, Questionnaire
 from survey.core.report import (
     CUT_OFF_TOLERANCE,
@@ -63,7 +64,15 @@ class _Rules:
         partners: Sequence[str],
         evidence: Sequence[str],
         values: dict[str, Any],
+        rests_on: Sequence[str] | None = None,
     ) -> Flag:
+        """``rests_on``: the partners whose answers the flag's evidence rests on (all of
+        them when None); the flag's confidence is the verdict's rule applied to them."""
+        basis = (
+            self.partners
+            if rests_on is None
+            else [p for p in self.partners if p["partner"] in set(rests_on)]
+        )
         return {
             "rule": rule_id,
             "severity": self.q.rules.get(rule_id).severity,  # type: ignore[attr-defined]
@@ -72,6 +81,7 @@ class _Rules:
             "evidence": " ".join(evidence),
             "values": values,
             "recommendation": self.recommendation(rule_id, dimension),
+            "confidence": confidence_of(basis, self.q.confidence)[0],
         }
 
     def lead_score(self, dimension: str) -> tuple[str, float] | None:
@@ -103,7 +113,8 @@ class _Rules:
         evidence: list[str] = []
         named: list[str] = []
         values: dict[str, Any] = {"partnership": overall}
-        if overall is not None and overall < rule.below - CUT_OFF_TOLERANCE:
+        whole = overall is not None and overall < rule.below - CUT_OFF_TOLERANCE
+        if overall is not None and whole:
             evidence.append(
                 self.say(
                     "power-imbalance-low",
@@ -142,7 +153,10 @@ class _Rules:
         if not evidence:
             return []
         values["partners"] = {name: self._score_of(name, dim) for name in named}
-        return [self.flag("power-imbalance", dim, named, evidence, values)]
+        # A gap to the lead rests on the partners named and the lead; a low partnership score
+        # on every partner.
+        rests_on = None if whole else [*named, *(p["partner"] for p in self.leads)]
+        return [self.flag("power-imbalance", dim, named, evidence, values, rests_on)]
 
     def _score_of(self, name: str, dim: str) -> float | None:
         return next(p["scores"][dim] for p in self.partners if p["partner"] == name)
@@ -211,6 +225,7 @@ class _Rules:
                         )
                     ],
                     {"listed": listed, "reported": reported, "role_counts": p["role_counts"]},
+                    [p["partner"]],
                 )
             )
         return flags

@@ -23,14 +23,18 @@ from typing import Any
 
 import numpy as np
 
+from survey.core.confidence import confidence_of, is_scored
+from survey.core.findings import build_findings
 from survey.core.questionnaire import NA, ROLE_CONTINUUM, Questionnaire
 from survey.core.report import (
     CUT_OFF_TOLERANCE,
+    Agreement,
     PartnerScores,
     ScoreReport,
     Spread,
 )
 from survey.core.risks import evaluate
+from survey.core.stats import ad_bound, agreement_of, interval, mean_ci
 
 # ---------------------------------------------------------------------------------------------
 # Inputs
@@ -45,6 +49,7 @@ class PartnerInfo:
     lead: bool = False
     role: str | None = None  # the role the partnership lists for it, on ROLE_CONTINUUM
     invited: int | None = None
+    members: int = 1  # organisations behind this row: more than 1 for a pool of small partners
 
 
 @dataclass
@@ -151,6 +156,24 @@ def respondent_scores(questionnaire: Questionnaire, answers: AnswerSet) -> dict[
     return out
 
 
+def dimension_scale(questionnaire: Questionnaire, dim_id: str) -> tuple[float, float, int]:
+    """The lowest and highest value and the number of points of a dimension's scale (the
+    widest, should its items use different scales)."""
+    scales = [questionnaire.scales[i.scale or ""] for i in questionnaire.items_by_dimension[dim_id]]
+    if not scales:
+        return 1.0, 5.0, 5
+    return (
+        min(s.minimum for s in scales),
+        max(s.maximum for s in scales),
+        max(len(s.options) for s in scales),
+    )
+
+
+def _ci(values: np.ndarray, low: float, high: float) -> list[float] | None:
+    found = mean_ci(values.tolist(), low, high)
+    return None if found is None else [found[0], found[1]]
+
+
 def _reported_role(values: Iterable[Any]) -> tuple[str | None, dict[str, int]]:
     counts = Counter(v for v in values if v in ROLE_CONTINUUM)
     if not counts:
@@ -166,8 +189,21 @@ def score(
     partners: Sequence[PartnerInfo],
     answers: AnswerSet,
     language: str | None = None,
+    phase: str | None = None,
+    min_group: int = 1,
 ) -> ScoreReport:
-    """Score a round: the whole score report, flags and overall risk included."""
+    """Score a round: the whole score report, flags and overall risk included.
+
+    ``phase`` is the round's status where there is a round (``draft``, ``open``, ``closed``):
+    a draft round has no flags at all, since nobody has been asked anything yet.
+
+    ``min_group`` is the smallest group a number may rest on (pool small partners first, with
+    ``survey.core.pooling``): a partner's score on a dimension that fewer respondents answered
+    is left out, and a round below it shows counts only, no scores, answers or comments.
+    """
+    withheld = 0 < len(answers) < min_group
+    if withheld:
+        answers = _counts_only(answers)
 
     lang = language or questionnaire.default_language
     bands_cfg = questionnaire.bands
@@ -181,14 +217,36 @@ def score(
     partner_na: dict[str, np.ndarray] = {}
     partnership_scores: dict[str, float | None] = {}
     partnership_na: dict[str, float | None] = {}
+    partnership_ci: dict[str, list[float] | None] = {}
     spread: dict[str, Spread] = {}
+    partner_ci: dict[str, list[list[float] | None]] = {}
+    partner_agreement: dict[str, list[Agreement | None]] = {}
+    scales = {d: dimension_scale(questionnaire, d) for d in dim_ids}
     for dim_id in dim_ids:
         values = per_respondent[dim_id]
         ok = ~np.isnan(values)
+        low, high, points = scales[dim_id]
         sums = np.bincount(pidx[ok], weights=values[ok], minlength=n_partners)
         counts = np.bincount(pidx[ok], minlength=n_partners)
         with np.errstate(invalid="ignore", divide="ignore"):
-            means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+            # Below the minimum group, a partner's score could single people out: left out.
+            means = np.where(counts >= max(1, min_group), sums / np.maximum(counts, 1), np.nan)
+            # Interval and agreement per partner, column-wise (no loop over respondents): the
+            # squared and absolute deviations from each respondent's own partner mean.
+            deviation = values[ok] - (sums / np.maximum(counts, 1))[pidx[ok]]
+        squares = np.bincount(pidx[ok], weights=deviation**2, minlength=n_partners)
+        absolute = np.bincount(pidx[ok], weights=np.abs(deviation), minlength=n_partners)
+        partner_ci[dim_id] = []
+        partner_agreement[dim_id] = []
+        for i in range(n_partners):
+            n = int(counts[i])
+            if n < max(2, min_group):
+                partner_ci[dim_id].append(None)
+                partner_agreement[dim_id].append(None)
+                continue
+            mean, variance = sums[i] / n, squares[i] / (n - 1)
+            partner_ci[dim_id].append(interval(mean, variance, n, low, high))
+            partner_agreement[dim_id].append(agreement_of(absolute[i] / n, variance, points))
         partner_scores[dim_id] = means
 
         items = questionnaire.items_by_dimension[dim_id]
@@ -205,6 +263,7 @@ def score(
         partnership_na[dim_id] = float(na_counts.sum() / total_given) if total_given else None
 
         scored_partners = means[~np.isnan(means)]
+        partnership_ci[dim_id] = _ci(scored_partners, low, high)
         if scored_partners.size:
             partnership_scores[dim_id] = float(scored_partners.mean())
             spread[dim_id] = {
@@ -232,6 +291,7 @@ def score(
             )
         else:
             reported, role_counts = None, {}
+        agreements = {d: partner_agreement[d][i] for d in dim_ids}
         partner_rows.append(
             {
                 "partner": partner.name,
@@ -244,6 +304,13 @@ def score(
                 "invited": partner.invited,
                 "response_rate": n_resp / partner.invited if partner.invited else None,
                 "scores": scores,
+                "ci": {d: partner_ci[d][i] for d in dim_ids},
+                "agreement": agreements,
+                "split": [
+                    d
+                    for d, a in agreements.items()
+                    if a is not None and a["ad"] > ad_bound(scales[d][2]) + CUT_OFF_TOLERANCE
+                ],
                 "bands": bands_of(scores),
                 "na_share": {d: _num(partner_na[d][i]) for d in dim_ids},
             }
@@ -268,6 +335,12 @@ def score(
                 "title": questionnaire.text(d.title, lang),
                 "description": questionnaire.text(d.description, lang),
                 "practices": [questionnaire.text(p, lang) for p in d.practices],
+                "scale": {
+                    "min": scales[d.id][0],
+                    "max": scales[d.id][1],
+                    "points": scales[d.id][2],
+                },
+                "ad_bound": ad_bound(scales[d.id][2]),
             }
             for d in questionnaire.dimensions
         ],
@@ -286,6 +359,7 @@ def score(
         },
         "partnership": {
             "scores": partnership_scores,
+            "ci": partnership_ci,
             "bands": bands_of(partnership_scores),
             "na_share": partnership_na,
             "respondents": len(answers),
@@ -294,15 +368,48 @@ def score(
         },
         "partners": partner_rows,
         "spread": spread,
-        "items": _item_distributions(questionnaire, answers, lang),
+        "items": [] if withheld else _item_distributions(questionnaire, answers, lang),
         "comments": _comments(questionnaire, answers, lang),
+        "privacy": {"min_group": min_group, "withheld": withheld},
         "flags": [],
         "pino_risk": "none",
+        "verdict_confidence": "insufficient",
+        "findings": [],
+        "basis": {},
     }
+    verdict, _rows = confidence_of(partner_rows, questionnaire.confidence)
+    report["verdict_confidence"] = verdict
+    # What the verdict rests on, in organisations (a pool counts its members), as people say
+    # it: "2 responses from 2 of 6 partners". While withheld, nothing is scored on purpose:
+    # count the organisations that answered.
+    answered = [
+        (respondents_per_partner[i] > 0) if withheld else is_scored(row)
+        for i, row in enumerate(partner_rows)
+    ]
+    report["basis"] = {
+        "respondents": len(answers),
+        "partners": sum(p.members for p in partners),
+        "scored_partners": sum(p.members for p, ok in zip(partners, answered, strict=True) if ok),
+    }
+    if phase == "draft":
+        return report  # nobody has been asked anything yet: nothing to flag
     flags, risk = evaluate(questionnaire, report, lang)
     report["flags"] = flags
     report["pino_risk"] = risk
+    report["findings"] = build_findings(questionnaire, report, lang)
     return report
+
+
+def _counts_only(answers: AnswerSet) -> AnswerSet:
+    """The same respondents and partners with every answer blanked: counts, nothing else."""
+    n = len(answers)
+    return AnswerSet(
+        respondents=answers.respondents,
+        partner_index=answers.partner_index,
+        scored={k: np.full(n, np.nan) for k in answers.scored},
+        na={k: np.zeros(n, dtype=bool) for k in answers.na},
+        other={k: [None] * n for k in answers.other},
+    )
 
 
 def _item_distributions(

@@ -137,3 +137,107 @@ def evidence_sentence(key: str, language: str, **values: object) -> str:
 def default_practice(rule_id: str, language: str) -> str:
     """The practice for a rule that is not about one dimension, when the instrument has none."""
     return DEFAULT_PRACTICE.get(language, DEFAULT_PRACTICE["en"]).get(rule_id, "")
+
+
+# Findings: flags grouped by dimension or partner, summarised in one plain sentence.
+FINDING_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "dimension": "On “{dimension}”, {parts}.",
+        "partner": "{partner} {parts}.",
+        "low-score": "the partnership scores in the concern band",
+        "power-imbalance": "power is unequal between partners",
+        "perception-gap": "the lead sees it far more favourably than the other partners",
+        "divergent-views": "partners see it very differently",
+        "silent-partner": "has not responded yet",
+        "role-mismatch": "plays a smaller role than the partnership lists",
+        "dominant-voice": "gives an outsized share of the responses",
+        "and": "and",
+        "partnership": "Partnership: {score}",
+        "interval": " (95% interval {low}–{high}, {n} partners)",
+        "lead": "Lead ({lead}): {lead_score}; other partners’ average: {others} ({gap} lower)",
+        "lead_only": "Lead ({lead}): {lead_score}",
+        "behind": "Partners below {below}, or {gap} or more under the lead: {partners}",
+        "range": "Spread across partners: standard deviation {sd} ({n} partners)",
+    },
+    "fr": {
+        "dimension": "Pour « {dimension} », {parts}.",
+        "partner": "{partner} {parts}.",
+        "low-score": "le partenariat se situe dans la zone de préoccupation",
+        "power-imbalance": "le pouvoir est inégalement réparti entre les partenaires",
+        "perception-gap": "l’organisme responsable en a une vision bien plus favorable que "
+        "les autres partenaires",
+        "divergent-views": "les partenaires en ont des visions très différentes",
+        "silent-partner": "n’a pas encore répondu",
+        "role-mismatch": "joue un rôle moindre que celui que le partenariat lui attribue",
+        "dominant-voice": "fournit une part démesurée des réponses",
+        "and": "et",
+        "partnership": "Partenariat\u00a0: {score}",
+        "interval": " (intervalle à 95\u00a0% de {low} à {high}, {n} partenaires)",
+        "lead": "Organisme responsable ({lead})\u00a0: {lead_score}; moyenne des autres "
+        "partenaires\u00a0: {others} ({gap} de moins)",
+        "lead_only": "Organisme responsable ({lead})\u00a0: {lead_score}",
+        "behind": "Sous {below}, ou à {gap} ou plus sous l’organisme responsable\u00a0: {partners}",
+        "range": "Dispersion entre partenaires\u00a0: écart-type de {sd} ({n} partenaires)",
+    },
+}
+
+# The confidence of the verdict, and the sentence that leads every headline with it.
+CONFIDENCE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "insufficient": "Too early to judge",
+        "indicative": "Indicative",
+        "firm": "Firm",
+        "responses_one": "{n} response",
+        "responses_other": "{n} responses",
+        "counts": "{responses} from {scored} of {partners} partners",
+        "insufficient_sentence": "Too early to judge: {counts}.",
+        "indicative_sentence": "Indicative only ({counts}): some partners rest on few people, "
+        "or few of those invited have answered.",
+        "firm_sentence": "Firm reading: {counts}.",
+    },
+    "fr": {
+        "insufficient": "Trop tôt pour juger",
+        "indicative": "Indicatif",
+        "firm": "Solide",
+        "responses_one": "{n} réponse",
+        "responses_other": "{n} réponses",
+        "counts": "{responses} de {scored} partenaires sur {partners}",
+        "insufficient_sentence": "Trop tôt pour juger\u00a0: {counts}.",
+        "indicative_sentence": "Lecture indicative seulement ({counts})\u00a0: certains "
+        "partenaires reposent sur peu de personnes, ou peu de personnes invitées ont répondu.",
+        "firm_sentence": "Lecture solide\u00a0: {counts}.",
+    },
+}
+
+
+def finding_words(language: str) -> dict[str, str]:
+    return FINDING_WORDS.get(language, FINDING_WORDS["en"])
+
+
+def join_words(parts: list[str], language: str) -> str:
+    """``a``, ``a and b``, ``a, b and c`` in ``language``."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {finding_words(language)['and']} {parts[-1]}"
+
+
+def confidence_name(level: str, language: str) -> str:
+    return CONFIDENCE_WORDS.get(language, CONFIDENCE_WORDS["en"])[level]
+
+
+def counts_phrase(basis: dict[str, int], language: str) -> str:
+    """ "2 responses from 2 of 6 partners": what a verdict rests on."""
+    w = CONFIDENCE_WORDS.get(language, CONFIDENCE_WORDS["en"])
+    n = basis.get("respondents", 0)
+    responses = w["responses_one" if n == 1 else "responses_other"].format(n=n)
+    return w["counts"].format(
+        responses=responses,
+        scored=basis.get("scored_partners", 0),
+        partners=basis.get("partners", 0),
+    )
+
+
+def confidence_sentence(level: str, basis: dict[str, int], language: str) -> str:
+    """The sentence that goes with every headline: how far the verdict can be trusted."""
+    w = CONFIDENCE_WORDS.get(language, CONFIDENCE_WORDS["en"])
+    return w[f"{level}_sentence"].format(counts=counts_phrase(basis, language))

@@ -213,6 +213,7 @@ def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
         name=DEMO_PARTNERSHIP,
         description="Police, health, housing, schools, youth services and the friendship "
         "centre, working together on youth safety downtown.",
+        min_group_size=3,  # the promise to respondents: never fewer than 3 behind a number
     )
     db.session.add(partnership)
     db.session.flush()

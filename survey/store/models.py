@@ -139,7 +139,9 @@ class Partnership(db.Model):  # type: ignore[name-defined]
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     # A partner with fewer respondents than this is pooled into "other partners" everywhere.
-    min_group_size: Mapped[int] = mapped_column(Integer, default=1)
+    # 3: results "per organisation, never per person" (decision 0022); a facilitator may
+    # lower it, with a warning of what that exposes.
+    min_group_size: Mapped[int] = mapped_column(Integer, default=3)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     owner: Mapped[Facilitator] = relationship(back_populates="partnerships")

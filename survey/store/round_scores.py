@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from survey.core.answers import stored_answers
 from survey.core.instruments import pinned_by_hash
+from survey.core.pooling import OTHER_PARTNERS, pooled_members
 from survey.core.questionnaire import Questionnaire
 from survey.core.report import ScoreReport
 from survey.core.scoring import AnswerSetBuilder, PartnerInfo, score
@@ -29,9 +30,6 @@ def questionnaire_of(round_: Round) -> Questionnaire:
     )
 
 
-OTHER_PARTNERS = {"en": "Other partners", "fr": "Autres partenaires"}
-
-
 def partner_infos(partners: list[Partner]) -> list[PartnerInfo]:
     return [PartnerInfo(p.name, p.sector, p.lead, p.role, p.invited) for p in partners]
 
@@ -39,13 +37,15 @@ def partner_infos(partners: list[Partner]) -> list[PartnerInfo]:
 def pooled_names(
     partners: list[Partner], respondents: dict[int, int], minimum: int, label: str
 ) -> dict[int, str]:
-    """The name each partner is shown under: its own, or "Other partners" when it has some
-    respondents but fewer than ``minimum``, so that small groups cannot be singled out.
-
-    Partners with no respondents keep their names: they have no answers to protect, and the
-    silent-partner rule needs them.
-    """
-    return {p.id: label if 0 < respondents.get(p.id, 0) < minimum else p.name for p in partners}
+    """The name each partner is shown under: its own, or the pool's (``label``), by the core's
+    rule (``survey.core.pooling``): small partners pooled, and a pool too small or of a single
+    organisation topped up with the next-smallest partner."""
+    members = set(
+        pooled_members(
+            [p.name for p in partners], [respondents.get(p.id, 0) for p in partners], minimum
+        )
+    )
+    return {p.id: label if p.name in members else p.name for p in partners}
 
 
 def pooled_infos(partners: list[Partner], names: dict[int, str]) -> list[PartnerInfo]:
@@ -68,6 +68,7 @@ def pooled_infos(partners: list[Partner], names: dict[int, str]) -> list[Partner
                 False,
                 None,
                 sum(i or 0 for i in invited) if all(i is not None for i in invited) else None,
+                members=len(pooled),
             )
         )
     return infos
@@ -153,7 +154,22 @@ def round_report(round_: Round, language: str | None = None) -> ScoreReport:
             data.names[response.partner_id],
             stored_answers(q, response.values),
         )
-    return score(q, data.infos, builder.build(), data.language)
+    return score(
+        q,
+        data.infos,
+        builder.build(),
+        data.language,
+        phase=round_phase(round_),
+        min_group=round_.partnership.min_group_size,
+    )
+
+
+def round_phase(round_: Round) -> str:
+    """The round's status for the rules; a round whose opening day is still ahead counts as a
+    draft: nobody could have answered it yet, so nobody is silent."""
+    if round_.status == "open" and round_.opens_on and round_.opens_on > date.today():
+        return "draft"
+    return round_.status
 
 
 def progress(round_: Round) -> list[dict[str, Any]]:

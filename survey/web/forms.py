@@ -100,7 +100,7 @@ class PartnershipForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     min_group_size = CountField(
         _l("Minimum respondents before a partner is shown on its own"),
-        default=1,
+        default=3,
         validators=[InputRequired(), NumberRange(min=1, max=50)],
     )
 

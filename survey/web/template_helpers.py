@@ -10,7 +10,13 @@ from flask import Flask, g
 from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
-from survey.core.wording import format_number, format_share, rule_name
+from survey.core.wording import (
+    confidence_name,
+    confidence_sentence,
+    format_number,
+    format_share,
+    rule_name,
+)
 
 BAND_LABELS = {"strength": _l("Strength"), "borderline": _l("Borderline"), "concern": _l("Concern")}
 RISK_LABELS = {
@@ -34,9 +40,52 @@ class _RuleLabels:
 RULE_LABELS = _RuleLabels()
 
 
+def verdict(report: dict[str, Any]) -> dict[str, Any]:
+    """The headline of a score report: the risk read together with how far it can be trusted.
+
+    ``key`` is the CSS class and the level: ``empty`` before any response, ``insufficient``
+    when too few partners have answered to judge (never "strong signs" then), else the risk.
+    ``note`` says what the reading rests on, and that it is only indicative where it is.
+    """
+    if not report["partnership"]["respondents"]:
+        return {
+            "key": "empty",
+            "text": _l("No submitted responses yet: there is nothing to read yet."),
+            "note": None,
+            "confidence": None,
+        }
+    level = report.get("verdict_confidence", "firm")
+    sentence = confidence_sentence(level, report.get("basis") or {}, _lang())
+    if level == "insufficient":
+        return {"key": "insufficient", "text": sentence, "note": None, "confidence": level}
+    return {
+        "key": report["pino_risk"],
+        "text": RISK_LABELS[report["pino_risk"]],
+        "note": sentence,
+        "confidence": level,
+    }
+
+
+def verdict_short(report: dict[str, Any]) -> str:
+    """The headline in a few words, for a table of rounds."""
+    found = verdict(report)
+    if found["key"] in {"empty", "insufficient"} or found["confidence"] == "firm":
+        return (
+            str(found["text"])
+            if found["key"] != "insufficient"
+            else confidence_name("insufficient", _lang())
+        )
+    return f"{found['text']} ({confidence_name('indicative', _lang()).lower()})"
+
+
 def _lang() -> str:
     locale = get_locale()
     return locale.language if locale else "en"
+
+
+def interface_language() -> str:
+    """The language the page is shown in; results follow it."""
+    return _lang()
 
 
 def _translations() -> Any:
@@ -99,6 +148,9 @@ def register(app: Flask) -> None:
             "SEVERITY_LABELS": SEVERITY_LABELS,
             "STATUS_LABELS": STATUS_LABELS,
             "RULE_LABELS": RULE_LABELS,
+            "verdict": verdict,
+            "verdict_short": verdict_short,
+            "confidence_name": lambda level: confidence_name(level, _lang()),
             "ROLE_LABELS": ROLE_LABELS,
             "current_language": _lang(),
         }

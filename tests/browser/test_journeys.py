@@ -185,8 +185,8 @@ def test_facilitator_signs_in_reads_the_dashboard_and_downloads_the_report(
     page.get_by_role("link", name="Open the dashboard").click()
     page.wait_for_url(f"**/rounds/{seed.closed_round_id}/dashboard")
     assert "Autumn 2026 check-in" in page.locator("h1").inner_text()
-    # The demo's closed round shows its warning signs, and plotly.js draws the charts.
-    assert page.locator("article.flag").count() >= 3
+    # The demo's closed round shows its findings, and plotly.js draws the charts.
+    assert page.locator("details.finding").count() >= 3
     page.locator("#chart-radar.js-plotly-plot").wait_for()
 
     with page.expect_download(timeout=60_000) as info:
@@ -198,3 +198,29 @@ def test_facilitator_signs_in_reads_the_dashboard_and_downloads_the_report(
     reader = PdfReader(io.BytesIO(body))
     assert len(reader.pages) >= 2
     assert DEMO_PARTNERSHIP in " ".join(reader.pages[0].extract_text().split())
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_dashboard_summary_is_above_the_fold_on_a_laptop(
+    new_context, live_server: LiveServer, seed: Seed, facilitator_state: dict[str, Any], lang: str
+) -> None:
+    """At 1366×900 the verdict, its confidence and the three most severe findings are on the
+    first screen, beside the radar, before any scrolling."""
+    context = new_context(
+        lang, viewport={"width": 1366, "height": 900}, storage_state=facilitator_state
+    )
+    page = context.new_page()
+    page.goto(f"/language/{lang}")
+    page.goto(f"/rounds/{seed.closed_round_id}/dashboard")
+    page.locator("#chart-radar.js-plotly-plot").wait_for()
+    for selector in (".summary-text .risk", ".summary-text .confidence-note"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 900, selector
+    findings = page.locator(".summary-text details.finding")
+    assert findings.count() == 3
+    last = findings.nth(2).bounding_box()
+    assert last is not None and last["y"] + last["height"] <= 900
+    radar = page.locator("#chart-radar").bounding_box()
+    assert radar is not None and radar["y"] < 900
+    Path("test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=f"test-artifacts/dashboard-summary-{lang}-1366.png")

@@ -404,6 +404,7 @@ def test_flags_carry_every_field_and_are_sorted_most_severe_first() -> None:
             "evidence",
             "values",
             "recommendation",
+            "confidence",
         }
         assert flag["evidence"] and flag["recommendation"]
         assert isinstance(flag["partners"], list)

@@ -3,6 +3,7 @@ values, escape what people typed, and stay readable without colour."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -149,3 +150,42 @@ def test_figures_are_plain_json(report):
         charts.items_figure(report, "power_balance"),
     ):
         assert json.loads(json.dumps(figure)) == figure
+
+
+# -- labels that read (issue 14 §5) ---------------------------------------------------------
+
+
+def test_spread_labels_keep_apart_close_to_their_values_and_within_bounds():
+    ys = charts.spread_labels([3.0, 3.05, 3.02, 4.5, 4.98, 5.0], 0.2, 1.0, 5.0)
+    ordered = sorted(ys)
+    assert all(b - a >= 0.2 - 1e-9 for a, b in itertools.pairwise(ordered))
+    assert all(1.0 <= y <= 5.0 for y in ys)
+    assert charts.spread_labels([2.0, 4.0], 0.2, 1.0, 5.0) == [2.0, 4.0]  # far apart: untouched
+
+
+def test_slope_end_labels_never_overlap(report):
+    close = {**report, "partnership": {**report["partnership"]}}
+    dims = [d["id"] for d in report["dimensions"]]
+    close["partnership"]["scores"] = {d: 3.0 + 0.01 * k for k, d in enumerate(dims)}
+    slope = charts.slope_figure(close, close, "Autumn", "Spring")
+    for side in ("Autumn", "Spring"):
+        ys = sorted(a["y"] for a in slope["layout"]["annotations"] if a["x"] == side)
+        assert len(ys) == len(dims)
+        assert all(b - a >= charts.SLOPE_LABEL_GAP - 1e-9 for a, b in itertools.pairwise(ys))
+    assert all(trace["mode"] == "lines+markers" for trace in slope["data"])
+
+
+def test_long_question_labels_wrap_instead_of_being_cut(report):
+    long_text = "We can " + "very " * 20 + "openly disagree in the last year"
+    items = [dict(report["items"][0], text=long_text)]
+    figure = charts.items_figure({**report, "items": items}, items[0]["dimension"])
+    label = figure["data"][0]["y"][0]
+    assert "…" not in label and "in the last year" in label.replace("<br>", " ")
+    assert all(len(line) <= charts.ITEM_LABEL_WIDTH for line in label.split("<br>"))
+
+
+def test_heatmap_column_labels_are_short_lines(report):
+    figure = charts.heatmap_figure(report)
+    for label in figure["data"][0]["x"]:
+        words = label.split("<br>")
+        assert all(len(line) <= charts.HEATMAP_LABEL_WIDTH or " " not in line for line in words)

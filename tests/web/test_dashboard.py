@@ -80,8 +80,13 @@ def test_dashboard_for_a_single_partner(
 def test_dashboard_in_french_uses_the_instrument_french_titles(client, login, world, new_client):
     complete_response(new_client(), world.round.invitations["Police"].token, choice=4)
     login(client, world.owner)
-    page = text_of(client.get(f"/rounds/{world.round.id}/dashboard?lang=fr"))
+    # Results follow the interface language: one language per page, no separate switch.
+    english = text_of(client.get(f"/rounds/{world.round.id}/dashboard"))
+    assert "Trust" in english and "Results in French" not in english
+    client.get("/language/fr")
+    page = text_of(client.get(f"/rounds/{world.round.id}/dashboard"))
     assert "Confiance" in page
+    assert "Tableau de bord" in page and "Résultats en" not in page
 
 
 def test_item_chart_follows_the_chosen_dimension(client, login, world, new_client):

@@ -511,13 +511,16 @@ def test_round_page_counts_and_scores(app, client, owner, make_partnership, make
     assert _progress_row(page, "Schools") == (0, 0, "—")
     assert "3 submitted responses" in page
     assert "Scores appear here" not in page
-    assert "Partnership scores by dimension" in page
-    assert "Scores by partner and dimension" in page
+    # The round page reads the headline and links to the dashboard instead of repeating it.
+    assert f'href="/rounds/{round_.id}/dashboard"' in page
+    assert 'class="risk risk-' in page
+    dashboard = text_of(client.get(f"/rounds/{round_.id}/dashboard"))
+    assert "Scores by partner and dimension" in dashboard
     for dimension in instrument().dimensions:
-        assert instrument().text(dimension.title, "en") in page
-    assert "Signs to discuss" in page
+        assert instrument().text(dimension.title, "en") in dashboard
+    assert "To discuss first" in dashboard
     # The police answer far more positively than housing: something to discuss.
-    assert 'class="flag flag-' in page
+    assert 'class="finding finding-' in dashboard
 
 
 def test_round_page_shows_flags_of_the_demo_round(app, client):
@@ -527,10 +530,17 @@ def test_round_page_shows_flags_of_the_demo_round(app, client):
         load_demo(app.config["QUESTIONNAIRES_DIR"])
         round_id = db.session.scalar(select(Round.id).where(Round.status == "closed"))
     _login_as(client, DEMO_EMAIL, DEMO_PASSWORD)
-    page = text_of(client.get(f"/rounds/{round_id}"))
-    flags = re.findall(r'<article class="flag flag-(low|medium|high)">\s*<h3>([^<:]+)', page)
-    assert len({title.strip() for _severity, title in flags}) >= 2, flags
+    page = text_of(client.get(f"/rounds/{round_id}/dashboard"))
+    findings = re.findall(
+        r'<details class="finding finding-(low|medium|high)">\s*'
+        r'<summary><span class="finding-title">([^<]+)',
+        page,
+    )
+    assert len({title.strip() for _severity, title in findings}) >= 2, findings
     assert "No signs of a partnership in name only" not in page
+    assert "No signs of a partnership in name only" not in text_of(
+        client.get(f"/rounds/{round_id}")
+    )
 
 
 def _login_as(client, email: str, password: str) -> None:

@@ -24,6 +24,7 @@ from survey.store.round_scores import progress, round_report
 from survey.web import assets
 from survey.web.access import own_partnership, own_round
 from survey.web.ids import parse_id
+from survey.web.template_helpers import interface_language
 
 bp = Blueprint("dashboard", __name__)
 
@@ -65,8 +66,10 @@ def require_login() -> Any:
     return login_required(lambda: None)()
 
 
-def _language(round_: Round) -> str | None:
-    return request.args.get("lang") or None
+def _language(round_: Round | None = None) -> str:
+    """Results follow the interface language: one language per page (an export or a PDF can
+    still be asked for in the other language, explicitly)."""
+    return interface_language()
 
 
 @bp.get("/rounds/<int:round_id>/dashboard")
@@ -77,14 +80,16 @@ def round_dashboard(round_id: int):  # type: ignore[no-untyped-def]
     asked = request.args.get("dimension")
     dimension = str(asked) if asked in dims else dims[0]
     rows = progress(round_)
-    figures = {
-        "radar": charts.radar_figure(charts.radar_spec(report)),
-        "heatmap": charts.heatmap_figure(report),
-        "spread": charts.spread_figure(report),
-        "na": charts.na_figure(report),
-        "items": charts.items_figure(report, dimension),
-        "progress": charts.progress_figure(rows, report["language"]),
-    }
+    figures = {"progress": charts.progress_figure(rows, report["language"])}
+    withheld = report.get("privacy", {}).get("withheld", False)
+    if report["partnership"]["respondents"] and not withheld:
+        figures |= {
+            "radar": charts.radar_figure(charts.radar_spec(report)),
+            "heatmap": charts.heatmap_figure(report),
+            "spread": charts.spread_figure(report),
+            "na": charts.na_figure(report),
+            "items": charts.items_figure(report, dimension),
+        }
     return render_template(
         "dashboard/round.html",
         round=round_,
@@ -92,6 +97,7 @@ def round_dashboard(round_id: int):  # type: ignore[no-untyped-def]
         figures=figures,
         dimension=dimension,
         progress=rows,
+        withheld=withheld,
         plotly_version=PLOTLY_VERSION,
     )
 
@@ -120,7 +126,7 @@ def compare(partnership_id: int):  # type: ignore[no-untyped-def]
     """Two rounds of the same instrument side by side, and the trend over all of them."""
     partnership = own_partnership(partnership_id)
     rounds = sorted(partnership.rounds, key=lambda r: (r.opens_on or r.created_at.date(), r.id))
-    lang = request.args.get("lang") or None
+    lang = _language()
     by_id = {r.id: r for r in rounds}
     first = by_id.get(parse_id(request.args.get("a")) or -1)
     second = by_id.get(parse_id(request.args.get("b")) or -1)

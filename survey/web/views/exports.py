@@ -27,6 +27,7 @@ from reports.exports import (
 from survey.store.models import Round
 from survey.store.round_scores import RoundData, load_round, round_report
 from survey.web.access import own_round
+from survey.web.template_helpers import interface_language
 
 bp = Blueprint("exports", __name__)
 
@@ -47,7 +48,8 @@ def require_login() -> Any:
 
 
 def _language() -> str | None:
-    return request.args.get("lang") or None
+    """Asked for explicitly (``?lang=fr``), else the interface language."""
+    return request.args.get("lang") or interface_language()
 
 
 def _raw_responses(data: RoundData) -> list[RawResponse]:

@@ -33,6 +33,7 @@ from survey.store.models import Invitation, Partner, Partnership, Round, utcnow
 from survey.store.round_scores import progress, round_report
 from survey.web.access import own_invitation, own_partner, own_partnership, own_round
 from survey.web.forms import ConfirmForm, PartnerForm, PartnershipForm, RoundEditForm, RoundForm
+from survey.web.template_helpers import interface_language
 
 bp = Blueprint("facilitate", __name__)
 
@@ -65,6 +66,7 @@ def new_partnership():  # type: ignore[no-untyped-def]
         db.session.add(partnership)
         db.session.commit()
         flash(_("Partnership created. Now add its partners."))
+        _warn_small_groups(partnership)
         return redirect(url_for("facilitate.partnership", partnership_id=partnership.id))
     return render_template("facilitate/partnership_form.html", form=form, partnership=None)
 
@@ -74,8 +76,9 @@ def partnership(partnership_id: int):  # type: ignore[no-untyped-def]
     partnership = own_partnership(partnership_id)
     summaries = {}
     for round_ in partnership.rounds:
-        report = round_report(round_)
+        report = round_report(round_, interface_language())
         summaries[round_.id] = {
+            "report": report,
             "risk": report["pino_risk"],
             "respondents": report["partnership"]["respondents"],
             "rate": report["partnership"]["response_rate"],
@@ -96,8 +99,22 @@ def edit_partnership(partnership_id: int):  # type: ignore[no-untyped-def]
         form.populate_obj(partnership)
         db.session.commit()
         flash(_("Changes saved."))
+        _warn_small_groups(partnership)
         return redirect(url_for("facilitate.partnership", partnership_id=partnership.id))
     return render_template("facilitate/partnership_form.html", form=form, partnership=partnership)
+
+
+def _warn_small_groups(partnership: Partnership) -> None:
+    """Below 3, what the facilitator chose exposes people: say so plainly."""
+    if partnership.min_group_size < 3:
+        flash(
+            _(
+                "Minimum group size %(n)s: a partner with %(n)s respondent(s) is shown on its "
+                "own, so its scores are those people's answers. Respondents were told results "
+                "are per organisation, never per person; 3 or more keeps that promise.",
+                n=partnership.min_group_size,
+            )
+        )
 
 
 # -- partners -----------------------------------------------------------------------------
@@ -238,8 +255,7 @@ def _issue_missing_invitations(partnership: Partnership) -> None:
 @bp.get("/rounds/<int:round_id>")
 def round_page(round_id: int):  # type: ignore[no-untyped-def]
     round_ = own_round(round_id)
-    lang = request.args.get("lang")
-    report = round_report(round_, lang)
+    report = round_report(round_, interface_language())
     invitations = {i.partner_id: i for i in round_.invitations if i.revoked_at is None}
     return render_template(
         "facilitate/round.html",
