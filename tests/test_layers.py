@@ -106,7 +106,9 @@ def test_no_import_cycles():
     """Tarjan's strongly connected components over the project's own modules. A package's
     ``__init__`` that only imports its children for the caller's convenience is not exempt."""
     graph = {
-        name: {target for target, _ in _imports(name, path) if target in MODULES and target != name}
+        name: {
+            target for target, _ in _imports(name, path) if target in MODULES and target != name
+        }
         for name, path in MODULES.items()
     }
     index: dict[str, int] = {}

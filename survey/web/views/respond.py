@@ -362,17 +362,17 @@ def switch_language(resume: str, lang: str):  # type: ignore[no-untyped-def]
     if lang not in q.languages:
         abort(404)
     number = request.args.get("page", type=int)
-    if request.method == "POST" and number and 1 <= number <= len(q.sections):
+    on_a_page = bool(number and 1 <= number <= len(q.sections))
+    if request.method == "POST" and on_a_page and _locked_reason(response) is None:
         # A questionnaire page's language buttons submit its form here: what was ticked is
         # saved first (as "Save and finish later" does, errors and all), then the same page
         # comes back in the other language. A link would have thrown the ticks away.
-        if _locked_reason(response) is None:
-            section = q.sections[number - 1]
-            form = page_form(q, section, response.language, {}, formdata=request.form)
-            form.validate()
-            _save_page(response, answers_from_form(form, section))
+        section = q.sections[number - 1]
+        form = page_form(q, section, response.language, {}, formdata=request.form)
+        form.validate()
+        _save_page(response, answers_from_form(form, section))
     _set_language(response, q, lang)
-    if number and 1 <= number <= len(q.sections):
+    if on_a_page:
         return redirect(url_for("respond.page", resume=resume, number=number))
     target = request.args.get("to")
     if target in {"review", "saved", "done"}:
