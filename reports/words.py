@@ -136,6 +136,13 @@ WORDS: dict[str, dict[str, str]] = {
         "you need.",
         "form_text": "Write your answers to the open questions on the lines.",
         "form_skip": "You may leave out any question you prefer not to answer.",
+        "form_answer_all": "Please answer every question.",
+        "form_answer_all_but": "Please answer every question, except those marked "
+        "“{mark}”, which you may leave out.",
+        "form_answer_marked": "Questions marked “{mark}” need an answer; you may leave out "
+        "the others.",
+        "form_mark_required": "required",
+        "form_mark_optional": "optional",
         "form_return_to": "When you have finished, please return this form to {person}.",
         "form_return_anyone": "When you have finished, please return this form to the person "
         "who gave it to you.",
@@ -294,6 +301,13 @@ WORDS: dict[str, dict[str, str]] = {
         "form_text": "Écrivez vos réponses aux questions ouvertes sur les lignes.",
         "form_skip": "Vous pouvez laisser de côté toute question à laquelle vous préférez ne pas "
         "répondre.",
+        "form_answer_all": "Veuillez répondre à toutes les questions.",
+        "form_answer_all_but": "Veuillez répondre à toutes les questions, sauf celles marquées "
+        "«\u00a0{mark}\u00a0», que vous pouvez laisser de côté.",
+        "form_answer_marked": "Les questions marquées «\u00a0{mark}\u00a0» demandent une "
+        "réponse; vous pouvez laisser de côté les autres.",
+        "form_mark_required": "obligatoire",
+        "form_mark_optional": "facultative",
         "form_return_to": "Lorsque vous avez terminé, veuillez remettre ce formulaire à {person}.",
         "form_return_anyone": "Lorsque vous avez terminé, veuillez remettre ce formulaire à la "
         "personne qui vous l’a remis.",
