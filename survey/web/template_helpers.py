@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask, g
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
+from reports.words import format_date
 from survey.core.risks import format_number, format_share
 
 BAND_LABELS = {"strength": _l("Strength"), "borderline": _l("Borderline"), "concern": _l("Concern")}
@@ -60,6 +62,11 @@ def register(app: Flask) -> None:
     @app.template_filter("num")
     def num(value: float | None, decimals: int = 2) -> str:
         return "—" if value is None else format_number(value, _lang(), decimals)
+
+    @app.template_filter("day")
+    def day(value: date | None) -> str:
+        """``3 March 2026`` / ``3 mars 2026``, as the printed reports write dates."""
+        return format_date(value, _lang())
 
     @app.template_filter("pct")
     def pct(value: float | None) -> str:
