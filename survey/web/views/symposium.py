@@ -24,9 +24,8 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
