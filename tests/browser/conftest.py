@@ -107,6 +107,7 @@ class Seed:
     closed_round_id: int
     open_token: str  # the lead partner's link to the open round
     closed_token: str  # a link to the closed round
+    closed_round_name: str  # named after its dates by the demo
     sections: int
     # Per language: a response with pages 1-2 answered, one fully answered but not submitted,
     # and a submitted one.
@@ -181,6 +182,7 @@ def _seed(app: Any) -> Seed:
             closed_round_id=closed_round.id,
             open_token=invitation.token,
             closed_token=invitation_of(closed_round).token,
+            closed_round_name=closed_round.name,
             sections=len(q.sections),
         )
         for lang in ("en", "fr"):

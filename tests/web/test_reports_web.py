@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from flask import Flask
 from pypdf import PdfReader
 
-from reports.pack import INDEX_NAME
+from reports.pack import INDEX_NAME, slug
 from survey.cli import cli
 from survey.store.database import db
 from tests.core.helpers import TINY
@@ -328,3 +328,48 @@ def test_survey_symposium_pack_with_a_progress_bar(
     no_traceback(unknown)
     assert unknown.exit_code == 2 and "no round with id 99999" in unknown.output
     assert not (tmp_path / "x.zip").exists()
+
+
+# -- file names (issue 15, item 18) -------------------------------------------------------
+
+
+def _filename(response: Any) -> str:
+    disposition = response.headers["Content-Disposition"]
+    found = re.search(r'filename="?([^";]+)"?', disposition)
+    assert found, disposition
+    return found.group(1)
+
+
+def test_english_and_french_reports_have_different_file_names(client, login, answered) -> None:
+    login(client, answered.owner)
+    url = f"/rounds/{answered.round.id}/report.pdf"
+    english, french = (_filename(client.get(f"{url}?lang={lang}")) for lang in ("en", "fr"))
+    assert english == "riverside-safety-table-spring-check-in-en.pdf"
+    assert french == "riverside-safety-table-spring-check-in-fr.pdf"
+    # Without a language, the questionnaire's first one, and the name says which.
+    assert _filename(client.get(url)) == english
+
+
+def test_a_partner_copy_file_name_keeps_the_partner_whole(app, client, login, answered) -> None:
+    long_partnership = (
+        "Riverside and District Community Safety and Well-being Partnership "
+        "of the Downtown and Waterfront Neighbourhoods"
+    )
+    with app.app_context():
+        from survey.store.models import Partnership
+
+        db.session.get(Partnership, answered.partnership.id).name = long_partnership
+        db.session.commit()
+    login(client, answered.owner)
+    partner_id = answered.partnership.partners["Public Health"]
+    url = f"/rounds/{answered.round.id}/partners/{partner_id}/report.pdf"
+    for lang in ("en", "fr"):
+        name = _filename(client.get(f"{url}?lang={lang}"))
+        assert name.endswith(f"-public-health-{lang}.pdf"), name
+        assert name.startswith("riverside-and-district-")
+        assert len(name) <= 104
+        # The shortened partnership ends at a word, never inside one.
+        head = name.removesuffix(f"-public-health-{lang}.pdf")
+        context = slug(f"{long_partnership} Spring check-in", 1000)
+        assert context.startswith(head) and len(head) < len(context)
+        assert context[len(head)] == "-"
