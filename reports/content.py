@@ -8,6 +8,7 @@ live here, in Python, where tests can read them. No Flask here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,9 +21,14 @@ from survey.core.questionnaire import ROLE_CONTINUUM
 from survey.core.risks import RULE_NAMES, RULE_ORDER, format_number, format_share, role_name
 
 # The glyph beside each band, so that a band reads in greyscale and without colour.
-BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: "·"}
+# No mark without a score: "—" alone says it (a dot after the dash read as a stray one).
+BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: ""}
 TOP_FLAGS = 3
-SUMMARY_CHART_MM = 120  # small enough that the summary keeps to one page
+# The summary page holds the reading, strengths and concerns, the first flags and the radar:
+# the chart and the flags' evidence are sized so that it keeps to one page in French too,
+# whose sentences run longer (the chart cannot break, so it went to a page of its own).
+SUMMARY_CHART_MM = 108
+SUMMARY_EVIDENCE = 170  # characters of whole sentences; the rest is on the flags page
 PARTNER_CHART_MM = 135.0
 # The name under which small partners are pooled (survey.store.round_scores.OTHER_PARTNERS).
 OTHER_PARTNERS = {"en": "Other partners", "fr": "Autres partenaires"}
@@ -90,7 +96,10 @@ def report_content(
         "author": details.author,
         "cover": _cover(report, details, fmt, w),
         "risk": _risk(report, w),
-        "top_flags": flag_rows[:TOP_FLAGS],
+        "top_flags": [
+            {**row, "evidence": summary_evidence(row["evidence"], w)}
+            for row in flag_rows[:TOP_FLAGS]
+        ],
         "radar": radar_html(spec, width_mm=SUMMARY_CHART_MM),
         "radar_hidden": hidden,
         "strengths": [
@@ -111,10 +120,36 @@ def report_content(
             if partner is None or p["partner"] == partner
         ],
         "flags": flag_rows,
-        "other_flags": len(report["flags"]) - len(flags),
+        "other_flags": _other_flags(len(report["flags"]) - len(flags), w),
         "comments": _comments(report, details) if partner is None else None,
         "method": _method(report, details, fmt, w, titles),
     }
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def summary_evidence(evidence: str, w: dict[str, str], limit: int = SUMMARY_EVIDENCE) -> str:
+    """A flag's evidence for the summary: its first sentences, whole, within ``limit``
+    characters (always at least the first), and a pointer to the flags page when some are
+    left out. Never cut inside a sentence: "1.83 below the lead (Riverside Police…" said
+    less than nothing."""
+    sentences = _SENTENCE_END.split(evidence.strip())
+    kept = [sentences[0]]
+    for sentence in sentences[1:]:
+        if len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    if len(kept) == len(sentences):
+        return evidence.strip()
+    return " ".join(kept) + " " + w["evidence_continues"].format(flags=w["flags"])
+
+
+def _other_flags(count: int, w: dict[str, str]) -> str:
+    """The partner copy's note on the flags it leaves out, in words, singular or plural."""
+    if count <= 0:
+        return ""
+    return w["other_flags_one" if count == 1 else "other_flags_many"].format(count=count)
 
 
 def _risk(report: dict[str, Any], w: dict[str, str]) -> dict[str, str]:

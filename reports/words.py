@@ -69,9 +69,13 @@ WORDS: dict[str, dict[str, str]] = {
         "concerns_partners": "Partners",
         "evidence": "Evidence",
         "try": "Try",
-        "hidden_evidence": "The evidence names other partners: see the partnership report.",
-        "other_flags": "{count} other flag(s) concern other partners; they are in the "
-        "partnership report.",
+        "hidden_evidence": "The evidence names other partners, so it is not printed in this "
+        "copy; your facilitator can go through it with the whole partnership.",
+        "other_flags_one": "One other flag concerns other partners only: it is discussed with "
+        "the whole partnership, not in this copy.",
+        "other_flags_many": "{count} other flags concern other partners only: they are "
+        "discussed with the whole partnership, not in this copy.",
+        "evidence_continues": "More under “{flags}”.",
         "comments": "Comments",
         "comments_intro": "Answers to the open questions, in alphabetical order and without "
         "names, so that no comment can be traced to a person or an organisation.",
@@ -230,10 +234,14 @@ WORDS: dict[str, dict[str, str]] = {
         "concerns_partners": "Partenaires",
         "evidence": "Constat",
         "try": "À essayer",
-        "hidden_evidence": "Le constat nomme d’autres partenaires : voir le rapport du "
+        "hidden_evidence": "Le constat nomme d’autres partenaires\u00a0: il n’est donc pas "
+        "reproduit dans cette copie; la personne qui anime peut le présenter à l’ensemble du "
         "partenariat.",
-        "other_flags": "{count} autre(s) signal(s) concernent d’autres partenaires; ils figurent "
-        "dans le rapport du partenariat.",
+        "other_flags_one": "Un autre signal ne concerne que d’autres partenaires\u00a0: il est "
+        "abordé avec l’ensemble du partenariat, pas dans cette copie.",
+        "other_flags_many": "{count} autres signaux ne concernent que d’autres partenaires\u00a0: "
+        "ils sont abordés avec l’ensemble du partenariat, pas dans cette copie.",
+        "evidence_continues": "Suite sous «\u00a0{flags}\u00a0».",
         "comments": "Commentaires",
         "comments_intro": "Les réponses aux questions ouvertes, par ordre alphabétique et sans "
         "nom, pour qu’aucun commentaire ne puisse être associé à une personne ou à un organisme.",

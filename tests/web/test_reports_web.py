@@ -373,3 +373,68 @@ def test_a_partner_copy_file_name_keeps_the_partner_whole(app, client, login, an
         context = slug(f"{long_partnership} Spring check-in", 1000)
         assert context.startswith(head) and len(head) < len(context)
         assert context[len(head)] == "-"
+
+
+# -- the demo's reports, page by page (issue 15, item 15) ---------------------------------
+
+
+@pytest.fixture
+def demo_pdfs(app: Flask) -> dict[tuple[str, str], list[str]]:
+    """The demo's closed round: report and Native Friendship Centre's copy, EN and FR,
+    letter, as each page's text."""
+    from sqlalchemy import select
+
+    from survey.store.demo import load_demo
+    from survey.store.models import Round
+    from survey.web.printed_reports import round_pdf
+
+    pages: dict[tuple[str, str], list[str]] = {}
+    with app.app_context():
+        load_demo(app.config["QUESTIONNAIRES_DIR"])
+        round_ = db.session.scalar(select(Round).where(Round.status == "closed"))
+        for lang in ("en", "fr"):
+            for kind, partner in (("report", None), ("copy", "Native Friendship Centre")):
+                body = round_pdf(round_, lang, partner=partner)
+                reader = PdfReader(io.BytesIO(body))
+                pages[(kind, lang)] = [
+                    re.sub(r"\s+", " ", page.extract_text() or "") for page in reader.pages
+                ]
+    return pages
+
+
+SUMMARY = {"en": ("Summary", "What to talk about first"), "fr": ("Synthèse", "Ce dont parler")}
+CAPTION = {"en": "Scores on each dimension, from 1 at the centre", "fr": "Les scores pour chaque"}
+
+
+def test_the_summary_keeps_its_chart_on_its_page(demo_pdfs) -> None:
+    for (kind, lang), pages in demo_pdfs.items():
+        summary = pages[1]
+        heading, flags = SUMMARY[lang]
+        assert heading in summary and flags in summary, (kind, lang)
+        # The radar's caption, under the chart, is on the summary page: not alone on the next.
+        assert CAPTION[lang] in summary, (kind, lang)
+        assert CAPTION[lang] not in pages[2], (kind, lang)
+        # No flag cut off in the middle of a sentence.
+        assert "…" not in summary, (kind, lang)
+
+
+def test_the_partner_matrix_breaks_headers_between_words_only(demo_pdfs) -> None:
+    for lang in ("en", "fr"):
+        text = demo_pdfs[("report", lang)][2]
+        # Hyphenation shows as "vis- ion" once the lines are joined; a line may still end at
+        # a word's own hyphen ("decision- making", written "decision-making" elsewhere).
+        for before, after in re.findall(r"(\w+)- (\w+)", text):
+            assert f"{before}-{after}" in text, f"{before}- {after}"
+        # A partner without answers: dashes, and no mark after them.
+        row = re.search(r"Riverside District School Board 0 ([^A-Z]*)", text)
+        assert row and row.group(1).split() == ["—"] * 7, row and row.group(1)
+
+
+def test_the_partner_copy_points_to_nothing_it_lacks(demo_pdfs) -> None:
+    english = " ".join(demo_pdfs[("copy", "en")])
+    french = " ".join(demo_pdfs[("copy", "fr")])
+    assert "partnership report" not in english.replace("Partnership report", "")
+    assert "flag(s)" not in english and "signal(s)" not in french
+    assert "rapport du partenariat" not in french.replace("Rapport du partenariat", "")
+    assert re.search(r"\d+ other flags concern other partners only", english)
+    assert re.search(r"\d+ autres signaux ne concernent que d’autres partenaires", french)
