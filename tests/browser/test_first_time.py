@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from . import axe
 from .conftest import LiveServer, Seed, stored_response
 
 pytestmark = pytest.mark.browser
@@ -69,9 +70,9 @@ def test_switching_language_half_way_through_a_page_keeps_the_ticks(
 
 
 def test_a_device_that_submitted_says_so_and_offers_the_answers(
-    new_context, live_server: LiveServer, seed: Seed
+    new_context, live_server: LiveServer, seed: Seed, axe_source: str
 ) -> None:
-    phone = new_context("en", phone=True)
+    phone = new_context("en", phone=True, bypass_csp=True)  # CSP bypassed for axe
     page = phone.new_page()
     page.goto(f"/r/{seed.open_token}")
     page.get_by_role("button", name="Start", exact=True).tap()
@@ -90,6 +91,7 @@ def test_a_device_that_submitted_says_so_and_offers_the_answers(
     page.goto(f"/r/{seed.open_token}")
     notice = page.locator(".notice")
     assert "already been submitted from this device" in notice.inner_text()
+    axe.assert_no_violations(page, axe_source, f"{page.url} (already submitted)")
     page.get_by_role("link", name="See the answers submitted").tap()
     page.wait_for_url(f"**/s/{resume}/review")
     assert page.locator("form[action$='/submit']").count() == 0  # read-only
