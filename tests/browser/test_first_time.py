@@ -115,3 +115,13 @@ def test_an_error_link_shows_its_question(phone: bool, new_context, seed: Seed) 
     question = page.locator(target).locator("xpath=ancestor::fieldset[1]")
     assert in_viewport(page, f"#{question.get_attribute('id')} legend")
     assert in_viewport(page, target)
+
+
+def test_pages_with_tables_do_not_widen_a_phone(new_context, seed: Seed, facilitator_state) -> None:
+    """Visually hidden text in a table cell once stretched the page sideways (the table scrolls
+    in its own box; the page must not)."""
+    page = new_context("en", phone=True, storage_state=facilitator_state).new_page()
+    for path in ("/admin/facilitators", f"/rounds/{seed.open_round_id}"):
+        page.goto(path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
