@@ -273,21 +273,33 @@ async def run_respondents(
 ) -> Tally:
     """``respondents`` people at once, spread over the partners' tokens, each to the end."""
     tally = tally or Tally()
-    walk = JOURNEYS[journey]
-
-    async def one(person: int) -> None:
-        browser = Browser("127.0.0.1", port, tally)
-        try:
-            await walk(browser, tokens[person % len(tokens)], pages, person, think)
-        except (TransientError, UnexpectedResponse) as exc:
-            tally.failed_journeys += 1
-            tally.error(type(exc).__name__ + ": " + str(exc)[:80])
-        finally:
-            await browser.close()
-
     people = range(first_person, first_person + respondents)
-    await asyncio.gather(*(one(person) for person in people))
+    await asyncio.gather(
+        *(_respondent(port, tokens, pages, p, journey, think, tally) for p in people)
+    )
     return tally
+
+
+async def _respondent(
+    port: int,
+    tokens: list[str],
+    pages: list[Page],
+    person: int,
+    journey: str,
+    think: tuple[float, float] | None,
+    tally: Tally,
+    delay: float = 0.0,
+) -> None:
+    """One person, after ``delay`` seconds, to the end of their journey (or its failure)."""
+    await asyncio.sleep(delay)
+    browser = Browser("127.0.0.1", port, tally)
+    try:
+        await JOURNEYS[journey](browser, tokens[person % len(tokens)], pages, person, think)
+    except (TransientError, UnexpectedResponse) as exc:
+        tally.failed_journeys += 1
+        tally.error(type(exc).__name__ + ": " + str(exc)[:80])
+    finally:
+        await browser.close()
 
 
 async def run_population(
@@ -307,22 +319,14 @@ async def run_population(
     each reads every page for ``read`` seconds before saving it; after the ramp, the population
     is held for ``hold_s`` seconds, then everyone still answering is stopped."""
     tally = tally or Tally()
-    walk = JOURNEYS[journey]
     arrivals = random.Random(population)
-
-    async def one(person: int, delay: float) -> None:
-        await asyncio.sleep(delay)
-        browser = Browser("127.0.0.1", port, tally)
-        try:
-            await walk(browser, tokens[person % len(tokens)], pages, person, read)
-        except (TransientError, UnexpectedResponse) as exc:
-            tally.failed_journeys += 1
-            tally.error(type(exc).__name__ + ": " + str(exc)[:80])
-        finally:
-            await browser.close()
-
     people = range(first_person, first_person + population)
-    tasks = [asyncio.create_task(one(p, arrivals.uniform(0, ramp_s))) for p in people]
+    tasks = [
+        asyncio.create_task(
+            _respondent(port, tokens, pages, p, journey, read, tally, arrivals.uniform(0, ramp_s))
+        )
+        for p in people
+    ]
     _done, still_answering = await asyncio.wait(tasks, timeout=ramp_s + hold_s)
     for task in still_answering:
         task.cancel()

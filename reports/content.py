@@ -8,6 +8,7 @@ live here, in Python, where tests can read them. No Flask here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,9 +30,11 @@ from survey.core.wording import (
 )
 
 # The glyph beside each band, so that a band reads in greyscale and without colour.
-BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: "·"}
+# No mark without a score: "—" alone says it (a dot after the dash read as a stray one).
+BAND_MARKS = {"strength": "▲", "borderline": "◆", "concern": "▼", None: ""}
 TOP_FLAGS = 3
 SUMMARY_CHART_MM = 105  # small enough that the summary, findings and confidence keep to one page
+SUMMARY_EVIDENCE = 170  # characters of whole sentences; the rest is on the flags page
 PARTNER_CHART_MM = 135.0
 # From this many partners on, the partner pages are compact (docs/decisions/0020): partners
 # follow one another, several to a page, and a partner's radar is drawn only where its
@@ -105,7 +108,10 @@ def report_content(
         "author": details.author,
         "cover": _cover(report, details, fmt, w),
         "risk": headline(report, w),
-        "top_flags": flag_rows[:TOP_FLAGS],
+        "top_flags": [
+            {**row, "evidence": summary_evidence(row["evidence"], w)}
+            for row in flag_rows[:TOP_FLAGS]
+        ],
         "top_findings": _findings(report, lang, w, others)[:TOP_FLAGS],
         "radar": radar_html(spec, width_mm=SUMMARY_CHART_MM),
         "radar_hidden": hidden,
@@ -135,7 +141,7 @@ def report_content(
             if partner is None or p["partner"] == partner
         ],
         "flags": flag_rows,
-        "other_flags": len(report["flags"]) - len(flags),
+        "other_flags": _other_flags(len(report["flags"]) - len(flags), w),
         "comments": _comments(report, details) if partner is None else None,
         "method": _method(report, details, fmt, w, titles),
     }
@@ -191,6 +197,32 @@ def _findings(
             }
         )
     return rows
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def summary_evidence(evidence: str, w: dict[str, str], limit: int = SUMMARY_EVIDENCE) -> str:
+    """A flag's evidence for the summary: its first sentences, whole, within ``limit``
+    characters (always at least the first), and a pointer to the flags page when some are
+    left out. Never cut inside a sentence: "1.83 below the lead (Riverside Police…" said
+    less than nothing."""
+    sentences = _SENTENCE_END.split(evidence.strip())
+    kept = [sentences[0]]
+    for sentence in sentences[1:]:
+        if len(" ".join([*kept, sentence])) > limit:
+            break
+        kept.append(sentence)
+    if len(kept) == len(sentences):
+        return evidence.strip()
+    return " ".join(kept) + " " + w["evidence_continues"].format(flags=w["flags"])
+
+
+def _other_flags(count: int, w: dict[str, str]) -> str:
+    """The partner copy's note on the flags it leaves out, in words, singular or plural."""
+    if count <= 0:
+        return ""
+    return w["other_flags_one" if count == 1 else "other_flags_many"].format(count=count)
 
 
 class _Formatter:

@@ -54,6 +54,20 @@ def slug(text: str, limit: int = 60) -> str:
     return "-".join(words_)[:limit].strip("-") or "report"
 
 
+def document_filename(context: list[str], tail: list[str], limit: int = 100) -> str:
+    """``<context>-<tail>.pdf`` within ``limit`` characters before ``.pdf``: the tail (a
+    partner's name, the kind of document, the language) is kept whole, and the context (the
+    partnership and the round) is shortened at a word's end to make room. A name cut short
+    in the middle (``riverside-district-sch``) was no use for telling copies apart."""
+    end = "-".join(slug(part, limit) for part in tail if part.strip())
+    room = limit - len(end) - 1
+    head = slug(" ".join(context), 10 * limit)
+    if len(head) > room:
+        cut = head[: max(room, 0) + 1]
+        head = cut.rsplit("-", 1)[0] if "-" in cut else cut[:room]
+    return "-".join(part for part in (head.strip("-"), end) if part) + ".pdf"
+
+
 def report_filename(details: ReportDetails, position: int | None = None) -> str:
     name = slug(f"{details.partnership} {details.round}")
     return f"{position:02d}-{name}.pdf" if position is not None else f"{name}.pdf"

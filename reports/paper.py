@@ -68,6 +68,17 @@ def paper_form_content(
     def text(value: Any) -> str:
         return q.text(value, language)
 
+    # The cover says what the online form enforces (the instrument's `required`), and the
+    # fewer of the two kinds of question carry a mark: "optional" beside two comment boxes
+    # rather than "required" beside forty statements.
+    required = [question.required for question in q.questions()]
+    mark_optional = sum(required) * 2 >= len(required)
+    mark = w["form_mark_optional"] if mark_optional else w["form_mark_required"]
+    marks = {
+        question.id: mark
+        for question in q.questions()
+        if any(required) and question.required != mark_optional
+    }
     sections = []
     number = 0
     has_multiple = has_text = False
@@ -133,8 +144,11 @@ def paper_form_content(
             "where": " · ".join(x for x in (details.partner or partner_blank, details.round) if x),
             "label": f"{w['form_heading']} · {q.id} {q.version} · {w['form_running_respondent']}",
         },
-        "instructions": _instructions(details, language, w, na_labels, has_multiple, has_text),
+        "instructions": _instructions(
+            details, language, w, na_labels, has_multiple, has_text, _answering(w, required)
+        ),
         "sections": sections,
+        "marks": marks,  # question id -> "(optional)" or "(required)" beside its text
         "typing": _typing(details, w, has_multiple, multiple_example),
         "instrument": instrument,
     }
@@ -171,6 +185,17 @@ def _dates(details: FormDetails, language: str, w: dict[str, str]) -> str:
     )
 
 
+def _answering(w: dict[str, str], required: list[bool]) -> str:
+    """Which questions need an answer, as the online form has it (see paper_form_content)."""
+    if not any(required):
+        return w["form_skip"]
+    if all(required):
+        return w["form_answer_all"]
+    if sum(required) * 2 >= len(required):
+        return w["form_answer_all_but"].format(mark=w["form_mark_optional"])
+    return w["form_answer_marked"].format(mark=w["form_mark_required"])
+
+
 def _instructions(
     details: FormDetails,
     language: str,
@@ -178,14 +203,15 @@ def _instructions(
     na_labels: list[str],
     has_multiple: bool,
     has_text: bool,
+    answering: str,
 ) -> dict[str, Any]:
     """The cover's instructions: only those that apply to this instrument."""
-    notes = [w["form_na"].format(label=label) for label in na_labels]
+    notes = [answering]
+    notes += [w["form_na"].format(label=label) for label in na_labels]
     if has_multiple:
         notes.append(w["form_multiple"])
     if has_text:
         notes.append(w["form_text"])
-    notes.append(w["form_skip"])
     if details.author:
         returning = [w["form_return_to"].format(person=details.author)]
     else:

@@ -75,9 +75,13 @@ WORDS: dict[str, dict[str, str]] = {
         "concerns_partners": "Partners",
         "evidence": "Evidence",
         "try": "Try",
-        "hidden_evidence": "The evidence names other partners: see the partnership report.",
-        "other_flags": "{count} other flag(s) concern other partners; they are in the "
-        "partnership report.",
+        "hidden_evidence": "The evidence names other partners, so it is not printed in this "
+        "copy; your facilitator can go through it with the whole partnership.",
+        "other_flags_one": "One other flag concerns other partners only: it is discussed with "
+        "the whole partnership, not in this copy.",
+        "other_flags_many": "{count} other flags concern other partners only: they are "
+        "discussed with the whole partnership, not in this copy.",
+        "evidence_continues": "More under “{flags}”.",
         "comments": "Comments",
         "comments_intro": "Answers to the open questions, in alphabetical order and without "
         "names, so that no comment can be traced to a person or an organisation.",
@@ -142,6 +146,13 @@ WORDS: dict[str, dict[str, str]] = {
         "you need.",
         "form_text": "Write your answers to the open questions on the lines.",
         "form_skip": "You may leave out any question you prefer not to answer.",
+        "form_answer_all": "Please answer every question.",
+        "form_answer_all_but": "Please answer every question, except those marked "
+        "“{mark}”, which you may leave out.",
+        "form_answer_marked": "Questions marked “{mark}” need an answer; you may leave out "
+        "the others.",
+        "form_mark_required": "required",
+        "form_mark_optional": "optional",
         "form_return_to": "When you have finished, please return this form to {person}.",
         "form_return_anyone": "When you have finished, please return this form to the person "
         "who gave it to you.",
@@ -235,10 +246,14 @@ WORDS: dict[str, dict[str, str]] = {
         "concerns_partners": "Partenaires",
         "evidence": "Constat",
         "try": "À essayer",
-        "hidden_evidence": "Le constat nomme d’autres partenaires : voir le rapport du "
+        "hidden_evidence": "Le constat nomme d’autres partenaires\u00a0: il n’est donc pas "
+        "reproduit dans cette copie; la personne qui anime peut le présenter à l’ensemble du "
         "partenariat.",
-        "other_flags": "{count} autre(s) signal(s) concernent d’autres partenaires; ils figurent "
-        "dans le rapport du partenariat.",
+        "other_flags_one": "Un autre signal ne concerne que d’autres partenaires\u00a0: il est "
+        "abordé avec l’ensemble du partenariat, pas dans cette copie.",
+        "other_flags_many": "{count} autres signaux ne concernent que d’autres partenaires\u00a0: "
+        "ils sont abordés avec l’ensemble du partenariat, pas dans cette copie.",
+        "evidence_continues": "Suite sous «\u00a0{flags}\u00a0».",
         "comments": "Commentaires",
         "comments_intro": "Les réponses aux questions ouvertes, par ordre alphabétique et sans "
         "nom, pour qu’aucun commentaire ne puisse être associé à une personne ou à un organisme.",
@@ -306,6 +321,13 @@ WORDS: dict[str, dict[str, str]] = {
         "form_text": "Écrivez vos réponses aux questions ouvertes sur les lignes.",
         "form_skip": "Vous pouvez laisser de côté toute question à laquelle vous préférez ne pas "
         "répondre.",
+        "form_answer_all": "Veuillez répondre à toutes les questions.",
+        "form_answer_all_but": "Veuillez répondre à toutes les questions, sauf celles marquées "
+        "«\u00a0{mark}\u00a0», que vous pouvez laisser de côté.",
+        "form_answer_marked": "Les questions marquées «\u00a0{mark}\u00a0» demandent une "
+        "réponse; vous pouvez laisser de côté les autres.",
+        "form_mark_required": "obligatoire",
+        "form_mark_optional": "facultative",
         "form_return_to": "Lorsque vous avez terminé, veuillez remettre ce formulaire à {person}.",
         "form_return_anyone": "Lorsque vous avez terminé, veuillez remettre ce formulaire à la "
         "personne qui vous l’a remis.",

@@ -40,10 +40,17 @@ def get_csrf(client: FlaskClient, url: str) -> str:
     return csrf_from(page.get_data(as_text=True))
 
 
-def post_form(client: FlaskClient, url: str, data: dict[str, Any], form_url: str | None = None):
-    """POST ``data`` to ``url`` with the CSRF token of the page at ``form_url`` (default url)."""
+def post_form(
+    client: FlaskClient,
+    url: str,
+    data: dict[str, Any],
+    form_url: str | None = None,
+    **options: Any,
+):
+    """POST ``data`` to ``url`` with the CSRF token of the page at ``form_url`` (default url);
+    ``options`` go to the client (``follow_redirects=True``, say)."""
     token = get_csrf(client, form_url or url)
-    return client.post(url, data={**data, "csrf_token": token})
+    return client.post(url, data={**data, "csrf_token": token}, **options)
 
 
 def text_of(response: Any) -> str:

@@ -23,6 +23,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationError,
+    model_validator,
 )
 
 from survey.core.problems import InputError, Problem
@@ -82,7 +83,12 @@ class Question(_Model):
     type: Literal["likert", "single", "multiple", "text"]
     text: Text
     help: Text | None = None
-    required: bool = False
+    required: bool = Field(
+        False,
+        description="The question must be answered online (`na` counts as an answer); the "
+        "paper form's cover says which questions may be left out. Default: its section's "
+        "`required`.",
+    )
     scale: str | None = None
     options: list[Option] | None = None
     dimension: str | None = None
@@ -94,7 +100,25 @@ class Section(_Model):
     id: str
     title: Text
     intro: Text | None = None
+    # The default of its questions' own `required` (a question that says it wins): one line
+    # makes a page of statements required, as the online form and the paper cover then say.
+    required: bool = Field(
+        False,
+        description="The default `required` of this section's questions (a question's own "
+        "`required` wins).",
+    )
     questions: Annotated[list[Question], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _questions_inherit_required(self) -> Section:
+        if self.required:
+            inherited = [
+                q if "required" in q.model_fields_set else q.model_copy(update={"required": True})
+                for q in self.questions
+            ]
+            # Frozen model: set once here, while it is being built.
+            object.__setattr__(self, "questions", inherited)
+        return self
 
 
 class Bands(_Model):

@@ -130,21 +130,59 @@ PARTNERS = [
     ),
 ]
 
+# Partners some of whose people answer in French (every second respondent).
+FRENCH_SPEAKING = {"Indigenous organisation", "public health"}
+
+# Comments in the language the response was given in. Each is used at most once per round:
+# the same sentence from four people reads as made up.
 COMMENTS = {
-    "what_works": [
-        "The monthly situation table works well when everyone comes prepared.",
-        "Les rencontres en personne ont bâti de la confiance entre les intervenants.",
-        "Shared training days with the youth workers.",
-    ],
-    "what_to_change": [
-        "Agendas are set by the police before we meet; we would like to add items too.",
-        "We rarely see the data that decisions are based on.",
-        "Rotate the chair and keep minutes that everyone receives.",
-    ],
+    "what_works": {
+        "en": [
+            "The monthly situation table works well when everyone comes prepared.",
+            "Shared training days with the youth workers.",
+            "Having one contact person per agency means calls get returned the same day.",
+            "The summer outreach plan was built together and it showed.",
+            "Case conferences start on time and end with who does what.",
+            "Police now share the call data for the downtown blocks before each meeting.",
+            "New staff get a tour of the other agencies in their first month.",
+            "The school board opened its gyms for the evening program without a fuss.",
+        ],
+        "fr": [
+            "Les rencontres en personne ont bâti de la confiance entre les intervenants.",
+            "Le cercle de partage au début des rencontres donne à chacun la parole.",
+            "Les aînés sont invités à la table quand il est question des jeunes autochtones.",
+            "Les comptes rendus arrivent maintenant dans la semaine.",
+        ],
+    },
+    "what_to_change": {
+        "en": [
+            "Agendas are set by the police before we meet; we would like to add items too.",
+            "We rarely see the data that decisions are based on.",
+            "Rotate the chair and keep minutes that everyone receives.",
+            "Small agencies cannot send someone to every meeting; hold some online.",
+            "Decisions about funding are announced, not discussed.",
+            "Too many acronyms: new members are lost for months.",
+            "Follow up on the actions from last spring before adding new ones.",
+            "Our clients' privacy needs a written protocol, not a handshake.",
+        ],
+        "fr": [
+            "On nous informe des décisions après coup; nous voulons être consultés avant.",
+            "Les documents devraient être disponibles en français aussi.",
+            "Prévoir du temps pour les organismes communautaires, pas seulement les services.",
+            "Le partage de renseignements se fait dans un seul sens.",
+        ],
+    },
 }
 
 
-def _answers(q: Questionnaire, partner: DemoPartner, rng: random.Random) -> dict[str, str]:
+def _answers(
+    q: Questionnaire,
+    partner: DemoPartner,
+    rng: random.Random,
+    comments: dict[str, list[str]],
+) -> dict[str, str]:
+    """One respondent's answers; ``comments`` holds the comments not yet used in this round,
+    by question, in this respondent's language (taken from, so that none comes twice)."""
     answers: dict[str, str] = {}
     for question in q.questions():
         if question.dimension is not None:
@@ -162,9 +200,50 @@ def _answers(q: Questionnaire, partner: DemoPartner, rng: random.Random) -> dict
             answers[question.id] = (
                 partner.reported_role if rng.random() < 0.8 else rng.choice(roles)
             )
-        elif question.type == "text" and rng.random() < 0.35:
-            answers[question.id] = rng.choice(COMMENTS.get(question.id, ["—"]))
+        elif question.type == "text" and rng.random() < 0.35 and comments.get(question.id):
+            answers[question.id] = comments[question.id].pop()
     return answers
+
+
+def _unused_comments(rng: random.Random) -> dict[str, dict[str, list[str]]]:
+    """A round's supply of comments, by language then question, shuffled."""
+    supply: dict[str, dict[str, list[str]]] = {}
+    for question_id, by_language in COMMENTS.items():
+        for language, texts in by_language.items():
+            shuffled = list(texts)
+            rng.shuffle(shuffled)
+            supply.setdefault(language, {})[question_id] = shuffled
+    return supply
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def round_dates(today: date) -> list[tuple[str, str, date, date]]:
+    """The demo's rounds (name, status, opens, closes), named after the month they opened in,
+    so that a name never contradicts its dates whatever day the demo is loaded: a closed
+    round four months ago, and one that opened three days ago."""
+    rounds = [
+        ("closed", today - timedelta(days=120), today - timedelta(days=90)),
+        ("open", today - timedelta(days=3), today + timedelta(days=25)),
+    ]
+    return [
+        (f"{MONTHS[opens.month - 1]} {opens.year} check-in", status, opens, closes)
+        for status, opens, closes in rounds
+    ]
 
 
 def add_response(
@@ -232,13 +311,8 @@ def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
         partners.append(partner)
     db.session.flush()
 
-    today = date.today()
     rng = random.Random(2026)
-    rounds = [
-        ("Autumn 2026 check-in", "closed", today - timedelta(days=60), today - timedelta(days=30)),
-        ("Spring 2027 check-in", "open", today - timedelta(days=3), today + timedelta(days=25)),
-    ]
-    for name, status, opens, closes in rounds:
+    for name, status, opens, closes in round_dates(date.today()):
         round_ = Round(
             partnership_id=partnership.id,
             name=name,
@@ -249,6 +323,7 @@ def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
         )
         db.session.add(round_)
         db.session.flush()
+        comments = _unused_comments(rng)
         for partner, spec in zip(partners, PARTNERS, strict=True):
             invitation = Invitation(round_id=round_.id, partner_id=partner.id)
             db.session.add(invitation)
@@ -261,9 +336,8 @@ def load_demo(questionnaires_dir: str | Path) -> tuple[bool, str]:
                     spec.closed_round_respondents // 3,
                 )
             for i in range(count):
-                language = "fr" if spec.sector == "Indigenous organisation" and i % 2 else "en"
-                add_response(
-                    round_, partner, invitation, _answers(q, spec, rng), i < submitted, language
-                )
+                language = "fr" if spec.sector in FRENCH_SPEAKING and i % 2 else "en"
+                answers = _answers(q, spec, rng, comments[language])
+                add_response(round_, partner, invitation, answers, i < submitted, language)
     db.session.commit()
     return True, "Demo data created."

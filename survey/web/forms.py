@@ -140,7 +140,8 @@ class RosterForm(FlaskForm):
 
 class RoundForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    instrument = SelectField(_l("Questionnaire"), validators=[InputRequired()])
+    # Radio buttons, not a list box: a questionnaire's full title wraps instead of being cut.
+    instrument = RadioField(_l("Questionnaire"), validators=[InputRequired()])
     opens_on = DateField(_l("Opens on"), validators=[Optional()])
     closes_on = DateField(_l("Closes on"), validators=[Optional()])
 

@@ -8,7 +8,7 @@ partnership, partner, round and dates to print on every page.
 
 from __future__ import annotations
 
-from reports.pack import slug
+from reports.pack import document_filename
 from reports.paper import FormDetails, render_paper_form
 from survey.core.questionnaire import Questionnaire
 from survey.store.models import Round
@@ -54,5 +54,6 @@ def round_form_pdf(
 
 
 def form_filename(round_: Round, language: str, partner: str | None = None) -> str:
-    parts = [round_.partnership.name, round_.name, partner or "", "paper form", language]
-    return f"{slug(' '.join(parts), 100)}.pdf"
+    return document_filename(
+        [round_.partnership.name, round_.name], [partner or "", "paper form", language]
+    )

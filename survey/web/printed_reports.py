@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from flask import current_app
 
 from reports.content import ReportDetails
-from reports.pack import PackItem, slug
+from reports.pack import PackItem, document_filename
 from reports.pdf import render_partnership_report
 from reports.pdf_cache import PdfCache
 from survey.store.database import db
@@ -63,9 +63,10 @@ def round_pdf(
     )
 
 
-def pdf_filename(round_: Round, partner: str | None = None) -> str:
-    parts = [round_.partnership.name, round_.name] + ([partner] if partner else [])
-    return f"{slug(' '.join(parts), 80)}.pdf"
+def pdf_filename(round_: Round, language: str, partner: str | None = None) -> str:
+    """``<partnership>-<round>[-<partner>]-<language>.pdf``: the English and French reports
+    are two files, and a partner's name is never cut off (the partnership's is shortened)."""
+    return document_filename([round_.partnership.name, round_.name], [partner or "", language])
 
 
 def pack_items(round_ids: Iterable[int], language: str | None = None) -> Iterator[PackItem]:

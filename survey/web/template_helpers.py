@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from flask import Flask, g
 from flask_babel import force_locale, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
+from reports.words import format_date
 from survey.core.wording import (
     confidence_name,
     confidence_sentence,
@@ -133,6 +135,11 @@ def register(app: Flask) -> None:
         from babel.numbers import format_decimal
 
         return format_decimal(value, locale=_lang())
+
+    @app.template_filter("day")
+    def day(value: date | None) -> str:
+        """``3 March 2026`` / ``3 mars 2026``, as the printed reports write dates."""
+        return format_date(value, _lang())
 
     @app.template_filter("pct")
     def pct(value: float | None) -> str:

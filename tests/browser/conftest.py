@@ -107,6 +107,9 @@ class Seed:
     closed_round_id: int
     open_token: str  # the lead partner's link to the open round
     closed_token: str  # a link to the closed round
+    closed_round_name: str  # named after its dates by the demo
+    draft_round_id: int  # a round not opened yet, with its own links
+    colleague_id: int  # another facilitator's account (the Accounts pages)
     sections: int
     # Per language: a response with pages 1-2 answered, one fully answered but not submitted,
     # and a submitted one.
@@ -181,6 +184,9 @@ def _seed(app: Any) -> Seed:
             closed_round_id=closed_round.id,
             open_token=invitation.token,
             closed_token=invitation_of(closed_round).token,
+            closed_round_name=closed_round.name,
+            draft_round_id=0,
+            colleague_id=0,
             sections=len(q.sections),
         )
         for lang in ("en", "fr"):
@@ -198,6 +204,21 @@ def _seed(app: Any) -> Seed:
                     lang,
                 )
                 getattr(seed, kind)[lang] = response.resume_token
+        draft = Round(
+            partnership_id=partnership.id,
+            name="Next check-in",
+            status="draft",
+            opens_on=open_round.closes_on,
+            **Round.pinned_instrument(open_round.instrument_file, q),
+        )
+        colleague = Facilitator(email="colleague@example.org", name="Colleague")
+        colleague.set_password("colleague password 1")
+        db.session.add_all([draft, colleague])
+        db.session.flush()
+        db.session.add_all(
+            Invitation(round_id=draft.id, partner_id=p.id) for p in partnership.partners
+        )
+        seed.draft_round_id, seed.colleague_id = draft.id, colleague.id
         live = SymposiumSession(owner_id=user.id, name="Regional forum")
         ended = SymposiumSession(owner_id=user.id, name="Autumn forum", status="closed")
         db.session.add_all([live, ended])

@@ -141,6 +141,7 @@ FACILITATOR: dict[str, Case] = {
     "round-open": goto(lambda s, lang: f"/rounds/{s.open_round_id}"),
     "round-closed": goto(lambda s, lang: f"/rounds/{s.closed_round_id}"),
     "round-edit": goto(lambda s, lang: f"/rounds/{s.open_round_id}/edit"),
+    "round-draft": goto(lambda s, lang: f"/rounds/{s.draft_round_id}"),
     "dashboard-closed": _charts(lambda s, lang: f"/rounds/{s.closed_round_id}/dashboard"),
     "dashboard-open": _charts(lambda s, lang: f"/rounds/{s.open_round_id}/dashboard"),
     "compare": _charts(lambda s, lang: f"/partnerships/{s.partnership_id}/compare"),
@@ -148,6 +149,7 @@ FACILITATOR: dict[str, Case] = {
     "session-open": goto(lambda s, lang: f"/sessions/{s.open_session_id}"),
     "session-closed": goto(lambda s, lang: f"/sessions/{s.closed_session_id}"),
     "projector": goto(lambda s, lang: f"/sessions/{s.open_session_id}/projector"),
+    "projector-closed": goto(lambda s, lang: f"/sessions/{s.closed_session_id}/projector"),
     "cohort": _charts(
         lambda s, lang: f"/sessions/{s.closed_session_id}/cohort/{s.closed_round_id}"
     ),
@@ -156,6 +158,7 @@ FACILITATOR: dict[str, Case] = {
     "paper-import": goto(lambda s, lang: f"/rounds/{s.open_round_id}/import"),
     "password": goto(lambda s, lang: "/account/password"),
     "accounts": goto(lambda s, lang: "/admin/facilitators"),
+    "account-new-password": goto(lambda s, lang: f"/admin/facilitators/{s.colleague_id}/password"),
     "paper-import-problems": _paper_import_problems,
 }
 
@@ -190,6 +193,8 @@ FACILITATOR_CASES = [(name, "en") for name in FACILITATOR] + [
     ("home", "fr"),
     ("dashboard-closed", "fr"),
     ("round-open", "fr"),
+    ("round-draft", "fr"),
+    ("round-new", "fr"),
 ]
 
 

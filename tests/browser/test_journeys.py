@@ -180,11 +180,11 @@ def test_facilitator_signs_in_reads_the_dashboard_and_downloads_the_report(
 
     page.get_by_role("link", name=DEMO_PARTNERSHIP).click()
     page.wait_for_url(f"**/partnerships/{seed.partnership_id}")
-    page.get_by_role("link", name="Autumn 2026 check-in", exact=True).click()
+    page.get_by_role("link", name=seed.closed_round_name, exact=True).click()
     page.wait_for_url(f"**/rounds/{seed.closed_round_id}")
-    page.get_by_role("link", name="Open the dashboard").click()
+    page.get_by_role("link", name="See the dashboard").click()
     page.wait_for_url(f"**/rounds/{seed.closed_round_id}/dashboard")
-    assert "Autumn 2026 check-in" in page.locator("h1").inner_text()
+    assert seed.closed_round_name in page.locator("h1").inner_text()
     # The demo's closed round shows its findings, and plotly.js draws the charts.
     assert page.locator("details.finding").count() >= 3
     page.locator("#chart-radar.js-plotly-plot").wait_for()
@@ -192,7 +192,7 @@ def test_facilitator_signs_in_reads_the_dashboard_and_downloads_the_report(
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("link", name="report (PDF, English)").click()
     download = info.value
-    assert download.suggested_filename.endswith(".pdf")
+    assert download.suggested_filename.endswith("-en.pdf")
     body = Path(download.path()).read_bytes()
     assert body.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(body))

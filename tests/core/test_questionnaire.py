@@ -444,3 +444,43 @@ def test_unknown_severity() -> None:
     assert (p.line, p.column) == (41, 15)
     assert "rules.low-score.severity" in p.message
     assert p.hint == "use one of the allowed values"
+
+
+# ---------------------------------------------------------------------------------------------
+# `required` on a section (issue 15, item 12)
+
+
+def test_a_section_sets_the_default_of_its_questions_required() -> None:
+    text = TINY.read_text(encoding="utf-8").replace(
+        "  - id: s1\n    title: {en: One, fr: Un}\n",
+        "  - id: s1\n    title: {en: One, fr: Un}\n    required: true\n",
+    )
+    assert text != TINY.read_text(encoding="utf-8")
+    q = parse_questionnaire(
+        text.replace("{id: works, type: text,", "{id: works, type: text, required: false,"),
+        "tiny.yaml",
+    )
+    required = {x.id: x.required for x in q.questions()}
+    # Every question without a `required` of its own follows its section; `works` says false.
+    assert required == {"t1": True, "t2": True, "p1": True, "partner_role": True, "works": False}
+    assert q.sections[0].required is True
+
+
+def test_without_required_on_the_section_questions_stay_optional() -> None:
+    q = load_questionnaire(TINY)
+    assert q.sections[0].required is False
+    assert {x.id: x.required for x in q.questions()} == {
+        "t1": True,
+        "t2": False,
+        "p1": False,
+        "partner_role": False,
+        "works": False,
+    }
+
+
+def test_the_json_schema_documents_required_on_sections_and_questions() -> None:
+    schema = Questionnaire.model_json_schema(by_alias=True)
+    section = schema["$defs"]["Section"]["properties"]["required"]
+    question = schema["$defs"]["Question"]["properties"]["required"]
+    assert section["type"] == question["type"] == "boolean"
+    assert section["default"] is False and question["default"] is False

@@ -299,3 +299,56 @@ def test_the_paper_form_loads_no_flask() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- which questions need an answer: as the instrument says, as online (issue 15, item 12) -
+
+
+def _with_required(required: dict[str, bool]) -> Questionnaire:
+    text = TINY.read_text(encoding="utf-8").replace("required: true, ", "")
+    for question_id, value in required.items():
+        text = text.replace(
+            f"{{id: {question_id}, type:",
+            f"{{id: {question_id}, required: {str(value).lower()}, type:",
+        ).replace(
+            f"- id: {question_id}\n",
+            f"- id: {question_id}\n        required: {str(value).lower()}\n",
+        )
+    return parse_questionnaire(text, "tiny.yaml")
+
+
+def test_the_default_cover_no_longer_lets_every_question_be_left_out(form_en: bytes) -> None:
+    cover = pages_text(form_en)[0]
+    assert "You may leave out any question" not in cover
+    assert "Please answer every question, except those marked “optional”" in cover
+    # The two comment boxes are the optional ones, and say so beside their text.
+    text = " ".join(pages_text(form_en))
+    assert text.count("(optional)") == 2
+
+
+def test_the_cover_follows_the_instrument_required_questions(health: Questionnaire) -> None:
+    def notes(q: Questionnaire, language: str = "en") -> str:
+        return " ".join(paper_form_content(q, language, BLANK)["instructions"]["notes"])
+
+    nothing = _with_required({})
+    assert "You may leave out any question" in notes(nothing)
+    assert paper_form_content(nothing, "en", BLANK)["marks"] == {}
+
+    everything = _with_required({x: True for x in ("t1", "t2", "p1", "partner_role", "works")})
+    assert notes(everything).startswith("Please answer every question.")
+    assert "leave out" not in notes(everything)
+    assert paper_form_content(everything, "en", BLANK)["marks"] == {}
+    # "Don't know" stays the way to answer what one does not know.
+    assert "tick “Don't know”" in notes(everything)
+
+    one = _with_required({"t1": True})
+    assert "Questions marked “required” need an answer" in notes(one)
+    assert paper_form_content(one, "en", BLANK)["marks"] == {"t1": "required"}
+    assert "«\u00a0obligatoire\u00a0»" in notes(one, "fr")
+
+    default = paper_form_content(health, "fr", BLANK)
+    optional = {x.id for x in health.questions() if not x.required}
+    assert default["marks"] == dict.fromkeys(optional, "facultative")
+    assert "sauf celles marquées «\u00a0facultative\u00a0»" in " ".join(
+        default["instructions"]["notes"]
+    )

@@ -261,7 +261,9 @@ def test_a_partner_copy_names_that_partner_and_no_other(copy_health: bytes) -> N
     assert "Scores by partner" not in text and "Comments" not in text
     # Its flags are there; evidence that names others is replaced by a pointer.
     assert "Role mismatch" in text and "Power imbalance" in text
-    assert "The evidence names other partners: see the partnership report." in text
+    # Not "see the partnership report": a partner does not have it (issue 15, item 15).
+    assert "The evidence names other partners, so it is not printed in this copy" in text
+    assert "see the partnership report" not in text and "flag(s)" not in text
     assert "Health is listed as collaboration, but its respondents most often" in text
 
 
@@ -402,3 +404,60 @@ def test_the_renderer_loads_no_flask() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- typography (issue 15, item 15) -------------------------------------------------------
+
+
+def test_summary_evidence_keeps_whole_sentences_and_points_to_the_flags() -> None:
+    from reports.content import summary_evidence
+    from reports.words import words
+
+    w = words("en")
+    evidence = (
+        "The partnership scores 2.85 on Balance of power, below 3.00. Public Health Unit "
+        "scores 2.81 on Balance of power, 1.61 below the lead (Riverside Police Service: 4.42). "
+        "Riverside Housing scores 2.58 on Balance of power, 1.83 below the lead (Riverside "
+        "Police Service: 4.42)."
+    )
+    short = summary_evidence(evidence, w, limit=170)
+    assert short == (
+        "The partnership scores 2.85 on Balance of power, below 3.00. Public Health Unit "
+        "scores 2.81 on Balance of power, 1.61 below the lead (Riverside Police Service: 4.42). "
+        "More under “Flags and practices to try”."
+    )
+    assert "…" not in short
+    assert summary_evidence("One sentence only.", w) == "One sentence only."
+    # A first sentence longer than the limit is kept whole.
+    long = "A" * 300 + ". Then more."
+    assert summary_evidence(long, w).startswith("A" * 300 + ". More under")
+    fr = summary_evidence(
+        "Le partenariat obtient 2,85 pour « Équilibre des pouvoirs », sous 3,00. " + "x " * 90,
+        words("fr"),
+    )
+    assert fr.endswith("Suite sous «\u00a0Signaux et pratiques à essayer\u00a0».")
+
+
+def test_a_partner_without_scores_shows_a_dash_and_no_mark(report_en: dict[str, Any]) -> None:
+    content = report_content(report_en, DETAILS)
+    schools = next(row for row in content["matrix"]["rows"] if row["partner"] == "Schools")
+    assert all(cell == ("—", "none", "") for cell in schools["cells"])
+    page = next(p for p in content["partners"] if p["name"] == "Schools")
+    assert all(row["band"]["mark"] == "" for row in page["rows"])
+
+
+def test_other_flags_are_counted_in_words(report_en: dict[str, Any]) -> None:
+    from reports.content import _other_flags
+    from reports.words import words
+
+    assert _other_flags(0, words("en")) == ""
+    assert _other_flags(1, words("en")).startswith("One other flag concerns")
+    assert _other_flags(7, words("en")).startswith("7 other flags concern")
+    assert _other_flags(1, words("fr")).startswith("Un autre signal ne concerne")
+    assert _other_flags(7, words("fr")).startswith("7 autres signaux ne concernent")
+
+
+def test_matrix_headers_are_never_hyphenated() -> None:
+    css = (REPORTS_DIR / "partnership" / "report.css").read_text(encoding="utf-8")
+    assert "hyphens: auto" not in css
+    assert re.search(r"\.matrix thead th \{[^}]*hyphens: manual", css)

@@ -47,7 +47,10 @@ def test_admin_creates_an_account_with_a_temporary_password_shown_once(app, admi
         admin_client,
         "/admin/facilitators",
         {"email": "  New.Person@Example.org ", "name": "New Person"},
+        follow_redirects=True,  # the password is shown after a redirect (issue 15, item 13)
     )
+    assert [r.status_code for r in response.history] == [302]
+    assert response.request.method == "GET"
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     password = PASSWORD_RE.search(response.get_data(as_text=True)).group(1)
@@ -83,8 +86,11 @@ def test_new_temporary_password_replaces_the_old_one(app, admin_client, make_fac
     assert stolen.get("/").status_code == 200
     token = get_csrf(admin_client, "/admin/facilitators")
     response = admin_client.post(
-        f"/admin/facilitators/{user.id}/password", data={"csrf_token": token}
+        f"/admin/facilitators/{user.id}/password",
+        data={"csrf_token": token},
+        follow_redirects=True,  # the password is shown after a redirect (issue 15, item 13)
     )
+    assert [r.status_code for r in response.history] == [302]
     assert response.status_code == 200
     password = PASSWORD_RE.search(response.get_data(as_text=True)).group(1)
     assert "forgot@example.org" in text_of(response)
@@ -157,3 +163,66 @@ def test_the_admin_does_not_see_other_facilitators_partnerships(app, admin_clien
         f"/rounds/{world.round.id}/export/responses.csv",
     ):
         assert admin_client.get(url).status_code == 404, url
+
+
+# -- issue 15, item 13: confirm, not on one's own row, redirect after POST -----------------
+
+
+def test_a_new_temporary_password_is_confirmed_first(app, admin_client, make_facilitator):
+    user = make_facilitator(email="forgot@example.org", password="old password 1")
+    listing = admin_client.get("/admin/facilitators").get_data(as_text=True)
+    # The list links to a confirmation page; it holds no form that replaces a password.
+    assert f'href="/admin/facilitators/{user.id}/password"' in listing
+    assert f'action="/admin/facilitators/{user.id}/password"' not in listing
+    confirm = admin_client.get(f"/admin/facilitators/{user.id}/password")
+    assert confirm.status_code == 200
+    assert "New temporary password for forgot@example.org?" in text_of(confirm)
+    assert "Their current password stops working at once" in text_of(confirm)
+    assert can_sign_in(app, user.email, "old password 1")  # looking changes nothing
+
+
+def test_refreshing_after_a_new_password_does_not_issue_another(
+    app, admin_client, make_facilitator
+):
+    user = make_facilitator(email="forgot@example.org", password="old password 1")
+    url = f"/admin/facilitators/{user.id}/password"
+    response = post_form(admin_client, url, {})
+    assert response.status_code == 302
+    assert path_of(response.headers["Location"]) == "/admin/facilitators"
+    shown = admin_client.get("/admin/facilitators")
+    password = PASSWORD_RE.search(shown.get_data(as_text=True)).group(1)
+    # The session carries no password, only what it is derived from with the secret key.
+    cookie = admin_client.get_cookie("session")
+    assert password not in (cookie.value if cookie else "")
+    # A refresh is a GET of the list: the password is not changed again, nor shown again.
+    again = admin_client.get("/admin/facilitators").get_data(as_text=True)
+    assert password not in again
+    assert can_sign_in(app, user.email, password)
+
+
+def test_a_password_changed_since_is_not_shown(app, admin_client, make_facilitator):
+    user = make_facilitator(email="forgot@example.org")
+    post_form(admin_client, f"/admin/facilitators/{user.id}/password", {})
+    with app.app_context():
+        db.session.get(Facilitator, user.id).set_password("chosen by its owner 1")
+        db.session.commit()
+    shown = admin_client.get("/admin/facilitators").get_data(as_text=True)
+    assert PASSWORD_RE.search(shown) is None
+
+
+def test_no_new_temporary_password_on_ones_own_row(app, admin_client, admin):
+    listing = admin_client.get("/admin/facilitators").get_data(as_text=True)
+    assert f"/admin/facilitators/{admin.id}/password" not in listing
+    assert 'href="/account/password"' in listing and "Change your password" in listing
+    for method in ("get", "post"):
+        token = get_csrf(admin_client, "/admin/facilitators")
+        response = getattr(admin_client, method)(
+            f"/admin/facilitators/{admin.id}/password", data={"csrf_token": token}
+        )
+        assert response.status_code == 302, method
+        assert path_of(response.headers["Location"]) == "/account/password"
+        page = text_of(admin_client.get("/account/password"))
+        assert "To change your own password, use the Password page." in page
+    # Still signed in, with the same password.
+    assert admin_client.get("/admin/facilitators").status_code == 200
+    assert can_sign_in(app, admin.email, admin.password)

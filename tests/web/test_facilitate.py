@@ -681,3 +681,104 @@ def test_names_are_escaped_everywhere(client, owner, make_partnership, make_roun
         body = page.get_data(as_text=True)
         assert "<script>alert" not in body and "<img src=x" not in body
         assert "&lt;script&gt;" in body
+
+
+# -- the round page's own actions (issue 15, item 14) ---------------------------------------
+
+
+def _round_status(app, round_id: int) -> str:
+    with app.app_context():
+        return db.session.get(Round, round_id).status
+
+
+def test_a_draft_round_is_opened_from_its_page_with_a_clear_message(
+    app, client, owner, make_partnership, make_round, new_client
+):
+    partnership = make_partnership(owner)
+    round_ = make_round(partnership, status="draft", closes_on=date(2099, 3, 27))
+    page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
+    words = text_of(client.get(f"/rounds/{round_.id}"))
+    assert f'action="/rounds/{round_.id}/open"' in page
+    assert "Open the round" in words
+    # The dashboard's link does not say "open" on a draft round.
+    assert "Open the dashboard" not in words and "Preview the dashboard" in words
+    response = post_form(client, f"/rounds/{round_.id}/open", {}, form_url=f"/rounds/{round_.id}")
+    assert path_of(response.headers["Location"]) == f"/rounds/{round_.id}"
+    assert _round_status(app, round_.id) == "open"
+    words = text_of(client.get(f"/rounds/{round_.id}"))
+    assert "The round is open: partners can answer with their links now." in words
+    assert "They stop taking answers after 27 March 2099." in words
+    assert "Changes saved." not in words
+    assert "Close the round" in words and "See the dashboard" in words
+    start_response(new_client(), round_.token())
+
+
+def test_closing_and_reopening_a_round_from_its_page(
+    app, client, owner, make_partnership, make_round, new_client
+):
+    partnership = make_partnership(owner)
+    round_ = make_round(partnership, status="open")
+    post_form(client, f"/rounds/{round_.id}/close", {}, form_url=f"/rounds/{round_.id}")
+    assert _round_status(app, round_.id) == "closed"
+    words = text_of(client.get(f"/rounds/{round_.id}"))
+    assert "The round is closed: its links now show the answers read-only" in words
+    assert "This assessment is closed" in text_of(new_client().get(f"/r/{round_.token()}"))
+    assert "Reopen the round" in words
+    post_form(client, f"/rounds/{round_.id}/open", {}, form_url=f"/rounds/{round_.id}")
+    assert _round_status(app, round_.id) == "open"
+
+
+def test_a_round_past_its_closing_date_is_not_opened_without_a_new_date(
+    app, client, owner, make_partnership, make_round
+):
+    partnership = make_partnership(owner)
+    round_ = make_round(partnership, status="draft", closes_on=date(2020, 1, 31))
+    post_form(client, f"/rounds/{round_.id}/open", {}, form_url=f"/rounds/{round_.id}")
+    assert _round_status(app, round_.id) == "draft"
+    words = text_of(client.get(f"/rounds/{round_.id}"))
+    assert "The round's closing date, 31 January 2020, has passed" in words
+
+
+def test_opening_a_round_that_starts_later_says_when_links_work(
+    app, client, owner, make_partnership, make_round
+):
+    partnership = make_partnership(owner)
+    later = date.today() + timedelta(days=10)
+    round_ = make_round(partnership, status="draft", opens_on=later)
+    post_form(client, f"/rounds/{round_.id}/open", {}, form_url=f"/rounds/{round_.id}")
+    assert _round_status(app, round_.id) == "open"
+    words = text_of(client.get(f"/rounds/{round_.id}"))
+    assert f"The round is open: its links work from {later.day} " in words
+    assert "its dates do not take answers today" in words
+
+
+def test_open_and_close_are_the_owners_only_and_need_csrf(
+    app, client, owner, make_partnership, make_round, make_facilitator, login
+):
+    partnership = make_partnership(owner)
+    round_ = make_round(partnership, status="draft")
+    assert client.post(f"/rounds/{round_.id}/open").status_code == 400
+    other = login(app.test_client(), make_facilitator(email="other@example.org"))
+    token = get_csrf(other, "/")
+    for action in ("open", "close"):
+        response = other.post(f"/rounds/{round_.id}/{action}", data={"csrf_token": token})
+        assert response.status_code == 404, action
+    assert _round_status(app, round_.id) == "draft"
+
+
+def test_a_new_round_has_dates_and_its_questionnaires_in_full(client, owner, make_partnership):
+    partnership = make_partnership(owner)
+    page = client.get(f"/partnerships/{partnership.id}/rounds/new").get_data(as_text=True)
+    today = date.today()
+    assert f'name="opens_on" type="date" value="{today.isoformat()}"' in page
+    assert f'value="{(today + timedelta(weeks=3)).isoformat()}"' in page
+    # Radio buttons whose labels hold each questionnaire's whole title (a list box cut them).
+    assert "<select" not in page.split('id="instrument"')[0].rsplit("<fieldset", 1)[-1]
+    title = instrument().text(instrument().title, "en")
+    assert re.search(
+        rf'<input[^>]*checked[^>]*value="{INSTRUMENT}"|<input[^>]*value="{INSTRUMENT}"[^>]*checked',
+        page,
+    )
+    assert f"{title} (partnership-health 1.0)</label>" in text_of(
+        client.get(f"/partnerships/{partnership.id}/rounds/new")
+    )

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from flask import Flask
 from pypdf import PdfReader
 
-from reports.pack import INDEX_NAME
+from reports.pack import INDEX_NAME, slug
 from survey.cli import cli
 from survey.store.database import db
 from tests.core.helpers import TINY
@@ -326,3 +326,114 @@ def test_survey_symposium_pack_with_a_progress_bar(
     no_traceback(unknown)
     assert unknown.exit_code == 2 and "no round with id 99999" in unknown.output
     assert not (tmp_path / "x.zip").exists()
+
+
+# -- file names (issue 15, item 18) -------------------------------------------------------
+
+
+def _filename(response: Any) -> str:
+    disposition = response.headers["Content-Disposition"]
+    found = re.search(r'filename="?([^";]+)"?', disposition)
+    assert found, disposition
+    return found.group(1)
+
+
+def test_english_and_french_reports_have_different_file_names(client, login, answered) -> None:
+    login(client, answered.owner)
+    url = f"/rounds/{answered.round.id}/report.pdf"
+    english, french = (_filename(client.get(f"{url}?lang={lang}")) for lang in ("en", "fr"))
+    assert english == "riverside-safety-table-spring-check-in-en.pdf"
+    assert french == "riverside-safety-table-spring-check-in-fr.pdf"
+    # Without a language, the questionnaire's first one, and the name says which.
+    assert _filename(client.get(url)) == english
+
+
+def test_a_partner_copy_file_name_keeps_the_partner_whole(app, client, login, answered) -> None:
+    long_partnership = (
+        "Riverside and District Community Safety and Well-being Partnership "
+        "of the Downtown and Waterfront Neighbourhoods"
+    )
+    with app.app_context():
+        from survey.store.models import Partnership
+
+        db.session.get(Partnership, answered.partnership.id).name = long_partnership
+        db.session.commit()
+    login(client, answered.owner)
+    partner_id = answered.partnership.partners["Public Health"]
+    url = f"/rounds/{answered.round.id}/partners/{partner_id}/report.pdf"
+    for lang in ("en", "fr"):
+        name = _filename(client.get(f"{url}?lang={lang}"))
+        assert name.endswith(f"-public-health-{lang}.pdf"), name
+        assert name.startswith("riverside-and-district-")
+        assert len(name) <= 104
+        # The shortened partnership ends at a word, never inside one.
+        head = name.removesuffix(f"-public-health-{lang}.pdf")
+        context = slug(f"{long_partnership} Spring check-in", 1000)
+        assert context.startswith(head) and len(head) < len(context)
+        assert context[len(head)] == "-"
+
+
+# -- the demo's reports, page by page (issue 15, item 15) ---------------------------------
+
+
+@pytest.fixture
+def demo_pdfs(app: Flask) -> dict[tuple[str, str], list[str]]:
+    """The demo's closed round: report and Public Health Unit's copy (a partner shown on its
+    own: the demo pools partners of fewer than 3 respondents), EN and FR, letter, as each
+    page's text."""
+    from sqlalchemy import select
+
+    from survey.store.demo import load_demo
+    from survey.store.models import Round
+    from survey.web.printed_reports import round_pdf
+
+    pages: dict[tuple[str, str], list[str]] = {}
+    with app.app_context():
+        load_demo(app.config["QUESTIONNAIRES_DIR"])
+        round_ = db.session.scalar(select(Round).where(Round.status == "closed"))
+        for lang in ("en", "fr"):
+            for kind, partner in (("report", None), ("copy", "Public Health Unit")):
+                body = round_pdf(round_, lang, partner=partner)
+                reader = PdfReader(io.BytesIO(body))
+                pages[(kind, lang)] = [
+                    re.sub(r"\s+", " ", page.extract_text() or "") for page in reader.pages
+                ]
+    return pages
+
+
+SUMMARY = {"en": ("Summary", "What to talk about first"), "fr": ("Synthèse", "Ce dont parler")}
+CAPTION = {"en": "Scores on each dimension, from 1 at the centre", "fr": "Les scores pour chaque"}
+
+
+def test_the_summary_keeps_its_chart_on_its_page(demo_pdfs) -> None:
+    for (kind, lang), pages in demo_pdfs.items():
+        summary = pages[1]
+        heading, flags = SUMMARY[lang]
+        assert heading in summary and flags in summary, (kind, lang)
+        # The radar's caption, under the chart, is on the summary page: not alone on the next.
+        assert CAPTION[lang] in summary, (kind, lang)
+        assert CAPTION[lang] not in pages[2], (kind, lang)
+        # No flag cut off in the middle of a sentence.
+        assert "…" not in summary, (kind, lang)
+
+
+def test_the_partner_matrix_breaks_headers_between_words_only(demo_pdfs) -> None:
+    for lang in ("en", "fr"):
+        text = demo_pdfs[("report", lang)][2]
+        # Hyphenation shows as "vis- ion" once the lines are joined; a line may still end at
+        # a word's own hyphen ("decision- making", written "decision-making" elsewhere).
+        for before, after in re.findall(r"(\w+)- (\w+)", text):
+            assert f"{before}-{after}" in text, f"{before}- {after}"
+        # A partner without answers: dashes, and no mark after them.
+        row = re.search(r"Riverside District School Board 0 ([^A-Z]*)", text)
+        assert row and row.group(1).split() == ["—"] * 7, row and row.group(1)
+
+
+def test_the_partner_copy_points_to_nothing_it_lacks(demo_pdfs) -> None:
+    english = " ".join(demo_pdfs[("copy", "en")])
+    french = " ".join(demo_pdfs[("copy", "fr")])
+    assert "partnership report" not in english.replace("Partnership report", "")
+    assert "flag(s)" not in english and "signal(s)" not in french
+    assert "rapport du partenariat" not in french.replace("Rapport du partenariat", "")
+    assert re.search(r"\d+ other flags concern other partners only", english)
+    assert re.search(r"\d+ autres signaux ne concernent que d’autres partenaires", french)

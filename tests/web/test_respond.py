@@ -863,3 +863,84 @@ def test_database_refuses_a_second_answer_to_the_same_question(app, client, toke
             db.session.commit()
         db.session.rollback()
     assert [qid for qid, _ in answer_rows(app, resume)].count(question) == 1
+
+
+# -- first-time users (issue 15, items 10, 11 and 17) -------------------------------------
+
+
+def test_switching_language_on_a_page_keeps_what_was_ticked(app, client, token):
+    resume = start_response(client, token, lang="en")
+    page = client.get(f"/s/{resume}/2").get_data(as_text=True)
+    switch = f"/s/{resume}/language/fr?page=2"
+    # The switch is a button of the page's form, posted with the answers: not a bare link.
+    assert re.search(rf'<button[^>]*form="answers"[^>]*formaction="{re.escape(switch)}"', page)
+    assert re.search(r'<form id="answers"', page)
+    ticked = dict(list(page_answers(2, choice=2).items())[:2])  # part of the page only
+    response = client.post(switch, data={**ticked, "csrf_token": csrf_from(page)})
+    assert response.status_code == 302
+    assert path_of(response.headers["Location"]) == f"/s/{resume}/2"
+    assert response_row(app, resume)["language"] == "fr"
+    assert stored_answers(app, resume) == ticked
+    french_page = client.get(f"/s/{resume}/2")
+    assert '<html lang="fr">' in text_of(french_page)
+    shown = french_page.get_data(as_text=True)
+    assert {name: checked_values(shown, name) for name in ticked} == {
+        name: [value] for name, value in ticked.items()
+    }
+
+
+def test_switching_language_needs_the_page_token_to_save(app, client, token):
+    resume = start_response(client, token, lang="en")
+    response = client.post(f"/s/{resume}/language/fr?page=2", data=page_answers(2))
+    assert response.status_code == 400
+    assert stored_answers(app, resume) == {}
+    assert response_row(app, resume)["language"] == "en"
+
+
+def test_switching_language_after_submitting_changes_no_answer(app, client, token):
+    resume = complete_response(client, token, choice=4)
+    before = stored_answers(app, resume)
+    page = client.get(f"/s/{resume}/2").get_data(as_text=True)
+    switch = f"/s/{resume}/language/fr?page=2"
+    assert f'href="{switch}"' in page  # read-only: a plain link, no form to submit
+    response = client.post(switch, data={**page_answers(2, 1), "csrf_token": csrf_from(page)})
+    assert response.status_code == 302
+    assert stored_answers(app, resume) == before
+    assert response_row(app, resume)["language"] == "fr"
+
+
+def test_welcome_says_this_device_already_submitted(app, client, token, new_client):
+    resume = complete_response(client, token)
+    page = client.get(f"/r/{token}")
+    words = text_of(page)
+    assert "Answers have already been submitted from this device for Police." in words
+    assert f'href="/s/{resume}/review"' in page.get_data(as_text=True)
+    assert "See the answers submitted" in words
+    assert "Continue where you left off" not in words
+    # Another person of the organisation, on the same device, may still start.
+    assert "Start new answers" in words
+    second = start_response(client, token)
+    assert second != resume
+    # Another device knows nothing of it.
+    assert "already been submitted" not in text_of(new_client().get(f"/r/{token}"))
+
+
+def test_welcome_says_once_how_answers_are_reported_and_how_long(client, token):
+    for lang, minutes in (("en", "about 10 minutes"), ("fr", "environ 10 minutes")):
+        words = text_of(client.get(f"/r/{token}?lang={lang}"))
+        assert words.count(minutes) == 1, lang
+        assert words.lower().count("10 minutes") == 1, lang
+        never = "never" if lang == "en" else "jamais"
+        assert words.count(never) == 1, (lang, words.count(never))
+    resume = complete_response(client, token)
+    for lang in ("en", "fr"):
+        client.get(f"/s/{resume}/language/{lang}?to=done")
+        words = text_of(client.get(f"/s/{resume}/done"))
+        assert words.count("never" if lang == "en" else "jamais") == 1, lang
+
+
+def test_going_back_a_page_says_so_in_french(client, token):
+    resume = start_response(client, token, lang="fr")
+    words = text_of(client.get(f"/s/{resume}/2"))
+    assert "Enregistrer et revenir à la page précédente" in words
+    assert "Enregistrer et revenir<" not in client.get(f"/s/{resume}/2").get_data(as_text=True)

@@ -97,3 +97,22 @@ def test_the_round_page_button_queues_one_invitation_each(
         assert len(keys) == 2
         counts = {r.partner: r for r in reach(world.round.id)}
     assert counts["Police"].invited == 1 and counts["Housing"].invited == 1
+
+
+def test_the_round_page_counts_invitations_per_partner(
+    app, client, login, world, make_representative
+) -> None:
+    import re
+
+    make_representative(world.partnership.partners["Police"], "ana@example.org")
+    login(client, world.owner)
+    round_url = f"/rounds/{world.round.id}"
+    before = client.get(round_url).get_data(as_text=True)
+    assert "Personal invitations by e-mail" in before
+    assert "E-mail the invitations not yet sent" in before
+    post_form(client, f"{round_url}/invite", {}, form_url=round_url)
+    page = client.get(round_url).get_data(as_text=True)
+    police = re.search(r"Police</a></th>((?:\s*<td[^>]*>\d+</td>){5})", page)
+    assert police, page
+    # representatives, invited, opened, submitted, bounced
+    assert re.findall(r">(\d+)<", police.group(1)) == ["1", "1", "0", "0", "0"]

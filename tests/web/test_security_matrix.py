@@ -27,7 +27,12 @@ from tests.web.access_policy import (
 from tests.web.routes import routes
 
 # Requests that change what later requests of the matrix meet: sent after all the others.
-LAST = ("symposium.remove_round", "symposium.close_session", "symposium.reopen_session")
+LAST = (
+    "facilitate.close_round",
+    "symposium.remove_round",
+    "symposium.close_session",
+    "symposium.reopen_session",
+)
 
 
 def test_every_route_has_an_access_policy(app):

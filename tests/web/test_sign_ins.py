@@ -203,7 +203,10 @@ def test_a_temporary_password_must_be_changed_at_the_first_sign_in(app, make_fac
     created = post_form(
         admin_client, "/admin/facilitators", {"email": "new@example.org", "name": "New"}
     )
-    temporary = re.search(PASSWORD_RE, created.get_data(as_text=True)).group(1)
+    # Shown once, on the page the creation redirects to (decision 0023).
+    assert created.status_code == 302
+    shown = admin_client.get(path_of(created.headers["Location"]))
+    temporary = re.search(PASSWORD_RE, shown.get_data(as_text=True)).group(1)
 
     client = app.test_client()
     response = post_form(client, "/login", {"email": "new@example.org", "password": temporary})
@@ -234,7 +237,9 @@ def test_a_temporary_password_must_be_changed_at_the_first_sign_in(app, make_fac
         {},
         "/admin/facilitators",
     )
-    again = re.search(PASSWORD_RE, issued.get_data(as_text=True)).group(1)
+    assert issued.status_code == 302
+    shown = admin_client.get(path_of(issued.headers["Location"]))
+    again = re.search(PASSWORD_RE, shown.get_data(as_text=True)).group(1)
     assert client.get("/").status_code == 302  # signed out
     fresh = app.test_client()
     response = post_form(fresh, "/login", {"email": "new@example.org", "password": again})

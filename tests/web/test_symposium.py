@@ -573,3 +573,54 @@ def test_migrations_build_exactly_the_models_schema(make_app):
         db.session.remove()
         downgrade(revision="a1_paper_import")
         assert not set(inspect(db.engine).get_table_names()) & SYMPOSIUM_TABLES
+
+
+# -- issue 15, item 16 --------------------------------------------------------------------
+
+
+def test_closing_says_the_cohort_views_need_three_partnerships(
+    symposium, login, new_client, make_session
+):
+    rounds = symposium["rounds"]
+    session = make_session(symposium["host"], [rounds[A], rounds[B]])
+    complete_response(new_client(), rounds[A].token("Riverside Police"))
+    complete_response(new_client(), rounds[B].token("Lakeshore School Board"))
+    host = login(new_client(), symposium["host"])
+    press(host, f"/sessions/{session.id}/close", f"/sessions/{session.id}")
+    page = text_of(host.get(f"/sessions/{session.id}"))
+    assert "The cohort views are ready" not in page
+    assert "The cohort views need at least 3 partnerships with submitted answers" in page
+    assert "this session has 2." in page
+
+
+def test_closing_with_three_answering_partnerships_says_the_views_are_ready(
+    symposium, login, new_client, make_session
+):
+    rounds = symposium["rounds"]
+    session = make_session(symposium["host"], [rounds[A], rounds[B], rounds[C]])
+    for name, partner in ((A, "Riverside Police"), (B, "Lakeshore School Board"), (C, None)):
+        complete_response(new_client(), rounds[name].token(partner))
+    host = login(new_client(), symposium["host"])
+    press(host, f"/sessions/{session.id}/close", f"/sessions/{session.id}")
+    assert "The cohort views are ready." in text_of(host.get(f"/sessions/{session.id}"))
+
+
+def test_the_projector_of_a_closed_session_shows_nobody_answering(
+    symposium, login, new_client, make_session
+):
+    rounds = symposium["rounds"]
+    session = make_session(symposium["host"], [rounds[A]])
+    start_response(new_client(), rounds[A].token("Riverside Police"))  # started, never sent
+    host = login(new_client(), symposium["host"])
+    assert "answering now" in text_of(host.get(f"/sessions/{session.id}/projector"))
+    press(host, f"/sessions/{session.id}/close", f"/sessions/{session.id}")
+    page = text_of(host.get(f"/sessions/{session.id}/projector"))
+    assert "answering now" not in page.lower()
+    assert "1</span> started, not submitted" in page
+    assert "Not submitted" in page
+
+
+def test_the_symposium_pack_is_linked_from_the_sessions_and_home_pages(client, symposium, login):
+    login(client, symposium["host"])
+    for url in ("/sessions", "/"):
+        assert 'href="/symposium-pack"' in client.get(url).get_data(as_text=True), url

@@ -16,5 +16,21 @@
   });
   // Move focus to the error summary so screen readers announce it at once.
   var summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    // An error link focuses the question's first answer, but the browser would scroll that
+    // answer to the top of the screen and the question above it out of view: show the
+    // question (its legend or label) first, then focus without scrolling again.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var input = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!input) return;
+      var question = input.closest(".question");
+      if (!question) return;
+      event.preventDefault();
+      question.scrollIntoView({ block: "start" });
+      input.focus({ preventScroll: true });
+      if (window.history && history.replaceState) history.replaceState(null, "", link.hash);
+    });
+  }
 })();

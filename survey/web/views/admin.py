@@ -8,10 +8,23 @@ who is not an administrator these pages do not exist (404), as with decision 000
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -35,9 +48,45 @@ def require_admin() -> Any:
     return None
 
 
-def temporary_password() -> str:
-    """16 characters from the OS's CSPRNG (96 bits), shown once to the administrator."""
-    return secrets.token_urlsafe(12)
+ISSUED_KEY = "issued_password"  # the session's note of a password to show once
+
+
+def temporary_password(account_id: int, nonce: str) -> str:
+    """16 characters (96 bits) derived from a fresh nonce with the app's secret key.
+
+    Derived rather than drawn so that the page that shows it can be a GET after a redirect,
+    which a refresh does not repeat: the session (signed, not encrypted) carries only the
+    nonce, from which nobody without the secret key can work out the password, and the page
+    shows it only while it is still the account's password (docs/decisions/0023).
+    """
+    key = str(current_app.secret_key).encode()
+    message = f"temporary-password:{account_id}:{nonce}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode()
+
+
+def _issue(account: Facilitator) -> None:
+    """Give ``account`` a new temporary password, to be shown once on the next page."""
+    nonce = secrets.token_urlsafe(16)
+    account.set_password(temporary_password(account.id, nonce))
+    account.must_change_password = True  # the administrator saw it
+    signins.end_all(account.id)  # whoever was signed in with the old one is signed out
+    db.session.commit()
+    session[ISSUED_KEY] = {"account": account.id, "nonce": nonce}
+
+
+def _issued() -> tuple[Facilitator, str] | None:
+    """The password just issued, taken from the session: shown once, then forgotten."""
+    note = session.pop(ISSUED_KEY, None)
+    if not isinstance(note, dict):
+        return None
+    account_id = note.get("account")
+    account = db.session.get(Facilitator, account_id) if isinstance(account_id, int) else None
+    if account is None:
+        return None
+    password = temporary_password(account.id, str(note.get("nonce")))
+    # Changed since (by its owner, or another administrator): nothing to show.
+    return (account, password) if account.check_password(password) else None
 
 
 def _account(facilitator_id: int) -> Facilitator:
@@ -47,14 +96,14 @@ def _account(facilitator_id: int) -> Facilitator:
     return account
 
 
-def _render(form: FacilitatorForm, issued: tuple[Facilitator, str] | None = None) -> Any:
+def _render(form: FacilitatorForm) -> Any:
     accounts = db.session.scalars(select(Facilitator).order_by(func.lower(Facilitator.email)))
     return render_template(
         "admin/facilitators.html",
         accounts=list(accounts),
         form=form,
         confirm=ConfirmForm(),
-        issued=issued,
+        issued=_issued(),
     )
 
 
@@ -68,29 +117,33 @@ def facilitators():  # type: ignore[no-untyped-def]
     if taken is not None:
         form.email.errors.append(_("A facilitator account already uses that email."))
         return _render(form), 422
-    password = temporary_password()
     account = Facilitator(
         email=email, name=(form.name.data or "").strip(), is_admin=form.is_admin.data
     )
-    account.set_password(password)
-    account.must_change_password = True  # the administrator saw it
+    # A throwaway password until the row has the id that the real one is derived with.
+    account.set_password(secrets.token_urlsafe(32))
     db.session.add(account)
-    db.session.commit()
-    # Shown on this page only, never put in the session cookie or a flash message.
-    return _render(FacilitatorForm(formdata=None), issued=(account, password))
+    db.session.flush()
+    # Shown once on the page this redirects to; never put in the session cookie itself.
+    _issue(account)
+    return redirect(url_for("admin.facilitators"))
 
 
-@bp.post("/facilitators/<int:facilitator_id>/password")
+@bp.route("/facilitators/<int:facilitator_id>/password", methods=["GET", "POST"])
 def new_password(facilitator_id: int):  # type: ignore[no-untyped-def]
+    """GET asks to confirm; POST replaces the password and redirects to the page showing it."""
     account = _account(facilitator_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    password = temporary_password()
-    account.set_password(password)
-    account.must_change_password = True  # the administrator saw it
-    signins.end_all(account.id)  # whoever was signed in with the old one is signed out
-    db.session.commit()
-    return _render(FacilitatorForm(formdata=None), issued=(account, password))
+    if account.id == current_user.id:
+        # It would sign the administrator out, with a password they did not choose.
+        flash(_("To change your own password, use the Password page."))
+        return redirect(url_for("auth.change_password"))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            abort(400)
+        return render_template("admin/new_password.html", account=account, form=form)
+    _issue(account)
+    return redirect(url_for("admin.facilitators"))
 
 
 @bp.post("/facilitators/<int:facilitator_id>/deactivate")

@@ -7,6 +7,7 @@ validate a form, save, redirect. Scores come from survey.store.round_scores as t
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 from pathlib import Path
 
 import segno
@@ -21,21 +22,29 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
+from reports.words import format_date
 from survey.core.instruments import available
 from survey.store.database import db
 from survey.store.models import Invitation, Partner, Partnership, Round, utcnow
+from survey.store.roster import reach
 from survey.store.round_scores import progress, round_report
 from survey.web.access import own_invitation, own_partner, own_partnership, own_round
 from survey.web.forms import ConfirmForm, PartnerForm, PartnershipForm, RoundEditForm, RoundForm
 from survey.web.template_helpers import interface_language
 
 bp = Blueprint("facilitate", __name__)
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "en"
 
 
 @bp.before_request
@@ -199,10 +208,11 @@ def delete_partner(partner_id: int):  # type: ignore[no-untyped-def]
 
 
 def _instrument_choices() -> list[SelectChoice]:
+    lang = _language()
     return [
         SelectChoice(
             found.filename,
-            f"{found.questionnaire.text(found.questionnaire.title)} "
+            f"{found.questionnaire.text(found.questionnaire.title, lang)} "
             f"({found.questionnaire.id} {found.questionnaire.version})",
         )
         for found in available(current_app.config["QUESTIONNAIRES_DIR"])
@@ -210,11 +220,22 @@ def _instrument_choices() -> list[SelectChoice]:
     ]
 
 
+# A new round's dates unless the facilitator changes them: from today, for three weeks (time
+# for partners' representatives to find a slot, short enough to keep the answers current).
+ROUND_WEEKS = 3
+
+
 @bp.route("/partnerships/<int:partnership_id>/rounds/new", methods=["GET", "POST"])
 def new_round(partnership_id: int):  # type: ignore[no-untyped-def]
     partnership = own_partnership(partnership_id)
     form = RoundForm()
     form.instrument.choices = _instrument_choices()
+    if not form.is_submitted():
+        today = date.today()
+        form.opens_on.data = today
+        form.closes_on.data = today + timedelta(weeks=ROUND_WEEKS)
+        if len(form.instrument.choices) == 1:
+            form.instrument.data = form.instrument.choices[0].value
     if form.validate_on_submit():
         path = Path(current_app.config["QUESTIONNAIRES_DIR"]) / form.instrument.data
         found = {f.filename: f for f in available(path.parent)}.get(form.instrument.data)
@@ -235,7 +256,12 @@ def new_round(partnership_id: int):  # type: ignore[no-untyped-def]
             for partner in partnership.partners:
                 db.session.add(Invitation(round_id=round_.id, partner_id=partner.id))
             db.session.commit()
-            flash(_("Round created as a draft. Open it when partners may answer."))
+            flash(
+                _(
+                    "Round created as a draft: its links do not work yet. "
+                    "Open the round when partners may answer."
+                )
+            )
             return redirect(url_for("facilitate.round_page", round_id=round_.id))
     return render_template("facilitate/round_form.html", form=form, partnership=partnership)
 
@@ -263,6 +289,7 @@ def round_page(round_id: int):  # type: ignore[no-untyped-def]
         report=report,
         progress=progress(round_),
         invitations=invitations,
+        reach=reach(round_.id),
         form=ConfirmForm(),
     )
 
@@ -277,6 +304,57 @@ def edit_round(round_id: int):  # type: ignore[no-untyped-def]
         flash(_("Changes saved."))
         return redirect(url_for("facilitate.round_page", round_id=round_.id))
     return render_template("facilitate/round_edit.html", form=form, round=round_)
+
+
+@bp.post("/rounds/<int:round_id>/open")
+def open_round(round_id: int):  # type: ignore[no-untyped-def]
+    """Open (or reopen) a round: its links take answers, within its dates."""
+    round_ = own_round(round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    today, lang = date.today(), _language()
+    if round_.closes_on and round_.closes_on < today:
+        flash(
+            _(
+                "The round's closing date, %(date)s, has passed: change it (Edit the round), "
+                "then open the round.",
+                date=format_date(round_.closes_on, lang),
+            )
+        )
+        return redirect(url_for("facilitate.round_page", round_id=round_.id))
+    round_.status = "open"
+    db.session.commit()
+    if round_.opens_on and round_.opens_on > today:
+        message = _(
+            "The round is open: its links work from %(opens)s.",
+            opens=format_date(round_.opens_on, lang),
+        )
+    else:
+        message = _("The round is open: partners can answer with their links now.")
+    if round_.closes_on:
+        message += " " + _(
+            "They stop taking answers after %(closes)s.", closes=format_date(round_.closes_on, lang)
+        )
+    flash(message)
+    return redirect(url_for("facilitate.round_page", round_id=round_.id))
+
+
+@bp.post("/rounds/<int:round_id>/close")
+def close_round(round_id: int):  # type: ignore[no-untyped-def]
+    """Close a round: its links show answers read-only, its results stop changing."""
+    round_ = own_round(round_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if round_.status == "open":
+        round_.status = "closed"
+        db.session.commit()
+        flash(
+            _(
+                "The round is closed: its links now show the answers read-only, and its "
+                "dashboard and reports no longer change. You can reopen it."
+            )
+        )
+    return redirect(url_for("facilitate.round_page", round_id=round_.id))
 
 
 # -- invitations --------------------------------------------------------------------------

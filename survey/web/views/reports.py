@@ -18,6 +18,7 @@ from sqlalchemy import select
 from reports.content import UnknownPartner
 from survey.store.database import db
 from survey.store.models import Partner, Partnership, Round
+from survey.store.round_scores import questionnaire_of
 from survey.web.access import own_round
 from survey.web.ids import parse_id
 from survey.web.printed_reports import PDF_MIMETYPE, pdf_filename, round_pdf
@@ -56,8 +57,9 @@ def _attachment(body: Any, mimetype: str, filename: str) -> Response:
 def partnership_pdf(round_id: int) -> Response:
     """The round's partnership report (``?lang=en|fr&size=letter|a4``)."""
     round_ = own_round(round_id)
-    body = round_pdf(round_, _language(), page_size=_size())
-    return _attachment(body, PDF_MIMETYPE, pdf_filename(round_))
+    language = _language() or questionnaire_of(round_).default_language
+    body = round_pdf(round_, language, page_size=_size())
+    return _attachment(body, PDF_MIMETYPE, pdf_filename(round_, language))
 
 
 @bp.get("/rounds/<int:round_id>/partners/<int:partner_id>/report.pdf")
@@ -67,8 +69,9 @@ def partner_pdf(round_id: int, partner_id: int) -> Any:
     partner = db.session.get(Partner, partner_id)
     if partner is None or partner.partnership_id != round_.partnership_id:
         abort(404)
+    language = _language() or questionnaire_of(round_).default_language
     try:
-        body = round_pdf(round_, _language(), partner=partner.name, page_size=_size())
+        body = round_pdf(round_, language, partner=partner.name, page_size=_size())
     except UnknownPartner:
         # Pooled with the other small partners: a copy of its own would single it out.
         page = render_template(
@@ -78,7 +81,7 @@ def partner_pdf(round_id: int, partner_id: int) -> Any:
             minimum=round_.partnership.min_group_size,
         )
         return page, 409
-    return _attachment(body, PDF_MIMETYPE, pdf_filename(round_, partner.name))
+    return _attachment(body, PDF_MIMETYPE, pdf_filename(round_, language, partner.name))
 
 
 def _own_rounds() -> list[Round]:

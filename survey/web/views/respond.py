@@ -194,11 +194,15 @@ def welcome(token: str):  # type: ignore[no-untyped-def]
     g.lang = lang
     session["lang"] = lang
     held = session.get(RESUME_KEY, {}).get(token)
-    in_progress = None
+    in_progress = submitted = None
     if held:
-        in_progress = db.session.scalar(
-            select(Response).where(Response.resume_token == held, Response.submitted_at.is_(None))
-        )
+        # This browser's last response on this link: go on with it, or (once submitted) read
+        # it again; another person of the organisation may still start their own.
+        mine = db.session.scalar(select(Response).where(Response.resume_token == held))
+        if mine is not None and mine.submitted_at is None:
+            in_progress = mine
+        elif mine is not None:
+            submitted = mine
     minutes = max(5, round(sum(1 for _ in q.questions()) * 0.25))
     return render_template(
         "respond/welcome.html",
@@ -208,6 +212,7 @@ def welcome(token: str):  # type: ignore[no-untyped-def]
         lang=lang,
         minutes=minutes,
         in_progress=in_progress,
+        submitted=submitted,
         form=ConfirmForm(),
     )
 
@@ -375,18 +380,34 @@ def forget_device(resume: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("respond.saved", resume=response.resume_token))
 
 
-@bp.get("/s/<resume>/language/<lang>")
+def _set_language(response: ResponseState, q: Questionnaire, lang: str | None) -> None:
+    """Show the response's pages in ``lang`` from now on (an unknown language changes nothing)."""
+    if lang not in q.languages:
+        return
+    if response.language != lang:
+        _sql().execute(update(RESPONSE).where(RESPONSE.c.id == response.id).values(language=lang))
+        db.session.commit()
+    session["lang"] = lang
+
+
+@bp.route("/s/<resume>/language/<lang>", methods=["GET", "POST"])
 @_resume_guessing
 def switch_language(resume: str, lang: str):  # type: ignore[no-untyped-def]
     response, q = _response(resume)
     if lang not in q.languages:
         abort(404)
-    if response.language != lang:
-        _sql().execute(update(RESPONSE).where(RESPONSE.c.id == response.id).values(language=lang))
-        db.session.commit()
-    session["lang"] = lang
-    number = request.args.get("page", type=int)
-    if number and 1 <= number <= len(q.sections):
+    number = request.args.get("page", type=int) or 0
+    on_a_page = bool(number and 1 <= number <= len(q.sections))
+    if request.method == "POST" and on_a_page and _locked_reason(response) is None:
+        # A questionnaire page's language buttons submit its form here: what was ticked is
+        # saved first (as "Save and finish later" does, errors and all), then the same page
+        # comes back in the other language. A link would have thrown the ticks away.
+        section = q.sections[number - 1]
+        form = page_form(q, section, response.language, {}, formdata=request.form)
+        form.validate()
+        _save_page(response, answers_from_form(form, section))
+    _set_language(response, q, lang)
+    if on_a_page:
         return redirect(url_for("respond.page", resume=resume, number=number))
     target = request.args.get("to")
     if target in {"review", "saved", "done"}:

@@ -19,7 +19,7 @@ from survey.core.problems import Problem
 from survey.core.roster_input import parse_roster
 from survey.store.database import db
 from survey.store.models import Partner
-from survey.store.roster import Representative, reach
+from survey.store.roster import Representative
 from survey.web.access import own_partner, own_round
 from survey.web.forms import ConfirmForm, RosterForm
 from survey.web.ids import parse_id
@@ -134,8 +134,3 @@ def invite(round_id: int) -> Any:
         )
     )
     return redirect(url_for("facilitate.round_page", round_id=round_.id))
-
-
-def round_reach(round_id: int) -> list[Any]:
-    """For the round page: per partner, representatives and their invitations, counted."""
-    return reach(round_id)

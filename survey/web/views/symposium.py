@@ -9,6 +9,7 @@ that grant is all sharing does (docs/decisions/0007-symposium-sessions.md).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import segno
@@ -23,7 +24,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import delete, func, select
@@ -192,8 +193,35 @@ def close_session(session_id: int):  # type: ignore[no-untyped-def]
         symposium.status = "closed"
         symposium.closed_at = utcnow()
         db.session.commit()
-        flash(_("Session closed: its code no longer works. The cohort views are ready."))
+        scored = _scored_partnerships(symposium)
+        if scored >= MIN_COHORT:
+            flash(_("Session closed: its code no longer works. The cohort views are ready."))
+        else:
+            flash(
+                _("Session closed: its code no longer works.")
+                + " "
+                + ngettext(
+                    "The cohort views need at least %(min)s partnerships with submitted "
+                    "answers on the same questionnaire; this session has %(num)s.",
+                    "The cohort views need at least %(min)s partnerships with submitted "
+                    "answers on the same questionnaire; this session has %(num)s.",
+                    scored,
+                    min=MIN_COHORT,
+                )
+            )
     return redirect(url_for("symposium.session_page", session_id=symposium.id))
+
+
+def _scored_partnerships(symposium: SymposiumSession) -> int:
+    """How many partnerships the largest cohort view would average: those with submitted
+    answers, on the questionnaire most of them share (the cohort view compares like with like)."""
+    submitted = {
+        row["round_id"]
+        for row in session_progress([r.id for r in symposium.rounds])
+        if row["submitted"]
+    }
+    per_instrument = Counter(r.instrument_id for r in symposium.rounds if r.id in submitted)
+    return max(per_instrument.values(), default=0)
 
 
 @bp.post("/sessions/<int:session_id>/reopen")
