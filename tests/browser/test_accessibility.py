@@ -113,6 +113,26 @@ def _paper_import_problems(page: Any, seed: Seed, lang: str) -> None:
     page.locator("#error-summary").wait_for()
 
 
+def _representatives(page: Any, seed: Seed, lang: str) -> None:
+    """A partner's roster: the first partner's, reached from the partnership page, with a
+    list refused (every problem shown) and one person added."""
+    page.goto(f"/partnerships/{seed.partnership_id}")
+    page.locator("a[href$='/representatives']").first.click()
+    page.locator("textarea").fill("Ana, ana@example.org, fr")
+    page.locator("main form[enctype] button[type=submit]").click()
+    page.locator("textarea").fill("not an address")
+    page.locator("main form[enctype] button[type=submit]").click()
+    page.locator("#error-summary").wait_for()
+
+
+def _pack_job(page: Any, seed: Seed, lang: str) -> None:
+    """A symposium pack asked for: its job's page, waiting for a worker (none runs here)."""
+    page.goto("/symposium-pack")
+    page.locator("input[name=round]").first.check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/jobs/*")
+
+
 DRAWN = """() => Array.from(document.querySelectorAll("[data-figure]"))
     .every((chart) => chart.classList.contains("js-plotly-plot"))"""
 
@@ -160,6 +180,9 @@ FACILITATOR: dict[str, Case] = {
     "accounts": goto(lambda s, lang: "/admin/facilitators"),
     "account-new-password": goto(lambda s, lang: f"/admin/facilitators/{s.colleague_id}/password"),
     "paper-import-problems": _paper_import_problems,
+    "representatives": _representatives,
+    "pack-job": _pack_job,
+    "outbox": goto(lambda s, lang: "/admin/outbox"),
 }
 
 
@@ -195,6 +218,8 @@ FACILITATOR_CASES = [(name, "en") for name in FACILITATOR] + [
     ("round-open", "fr"),
     ("round-draft", "fr"),
     ("round-new", "fr"),
+    ("representatives", "fr"),
+    ("pack-job", "fr"),
 ]
 
 
