@@ -62,6 +62,8 @@ POLICY: dict[str, str] = {
     "facilitate.new_round": FACILITATOR_OWNED,
     "facilitate.round_page": FACILITATOR_OWNED,
     "facilitate.edit_round": FACILITATOR_OWNED,
+    "facilitate.open_round": FACILITATOR_OWNED,
+    "facilitate.close_round": FACILITATOR_OWNED,
     "facilitate.reissue_invitation": FACILITATOR_OWNED,
     "facilitate.invitation_qr": FACILITATOR_OWNED,
     "dashboard.round_dashboard": FACILITATOR_OWNED,
