@@ -113,7 +113,10 @@ def report_content(
             for row in flag_rows[:TOP_FLAGS]
         ],
         "top_findings": _findings(report, lang, w, others)[:TOP_FLAGS],
-        "radar": radar_html(spec, width_mm=SUMMARY_CHART_MM),
+        # Below the minimum group size the round shows counts only: no chart of empty axes.
+        "radar": ""
+        if report.get("privacy", {}).get("withheld")
+        else radar_html(spec, width_mm=SUMMARY_CHART_MM),
         "radar_hidden": hidden,
         "compact": compact,
         "strengths": [

@@ -461,3 +461,15 @@ def test_matrix_headers_are_never_hyphenated() -> None:
     css = (REPORTS_DIR / "partnership" / "report.css").read_text(encoding="utf-8")
     assert "hyphens: auto" not in css
     assert re.search(r"\.matrix thead th \{[^}]*hyphens: manual", css)
+
+
+def test_a_round_below_the_minimum_group_size_prints_counts_and_no_empty_radar() -> None:
+    q = parse_questionnaire(TINY.read_text(encoding="utf-8"), "tiny.yaml")
+    answers = answer_set(q, PARTNERS, ROWS)
+    shown = report_content(dict(score(q, PARTNERS, answers, "en")), DETAILS)
+    withheld = dict(score(q, PARTNERS, answers, "en", min_group=len(ROWS) + 1))
+    assert withheld["privacy"]["withheld"]
+    assert "<svg" in shown["radar"]
+    assert report_content(withheld, DETAILS)["radar"] == ""
+    text = " ".join(pages_text(render_partnership_report(withheld, DETAILS)))
+    assert "Respondents" in text or "respondents" in text
