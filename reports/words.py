@@ -391,7 +391,7 @@ RULE_CONDITIONS: dict[str, dict[str, str]] = {
     },
 }
 
-_MONTHS = {
+MONTHS = {
     "en": [
         "January",
         "February",
@@ -431,6 +431,6 @@ def format_date(day: date | None, language: str) -> str:
     """``3 March 2026`` / ``1er mars 2026``; an empty string for no date."""
     if day is None:
         return ""
-    months = _MONTHS.get(language, _MONTHS["en"])
+    months = MONTHS.get(language, MONTHS["en"])
     number = "1er" if language == "fr" and day.day == 1 else str(day.day)
     return f"{number} {months[day.month - 1]} {day.year}"

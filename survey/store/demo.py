@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from reports.words import MONTHS
 from survey.core.instruments import available
 from survey.core.questionnaire import NA, Questionnaire
 from survey.store.database import db
@@ -216,22 +217,6 @@ def _unused_comments(rng: random.Random) -> dict[str, dict[str, list[str]]]:
     return supply
 
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
 def round_dates(today: date) -> list[tuple[str, str, date, date]]:
     """The demo's rounds (name, status, opens, closes), named after the month they opened in,
     so that a name never contradicts its dates whatever day the demo is loaded: a closed
@@ -241,7 +226,7 @@ def round_dates(today: date) -> list[tuple[str, str, date, date]]:
         ("open", today - timedelta(days=3), today + timedelta(days=25)),
     ]
     return [
-        (f"{MONTHS[opens.month - 1]} {opens.year} check-in", status, opens, closes)
+        (f"{MONTHS['en'][opens.month - 1]} {opens.year} check-in", status, opens, closes)
         for status, opens, closes in rounds
     ]
 

@@ -10,8 +10,9 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from reports.words import MONTHS
 from survey.store.database import db
-from survey.store.demo import COMMENTS, MONTHS, load_demo, round_dates
+from survey.store.demo import COMMENTS, load_demo, round_dates
 from survey.store.models import Answer, Response, Round
 
 
@@ -24,7 +25,7 @@ def test_round_names_agree_with_their_dates(today: date) -> None:
     names = [name for name, *_ in rounds]
     assert len(set(names)) == 2
     for name, status, opens, closes in rounds:
-        assert name == f"{MONTHS[opens.month - 1]} {opens.year} check-in"
+        assert name == f"{MONTHS['en'][opens.month - 1]} {opens.year} check-in"
         assert opens < closes
         if status == "closed":
             assert closes < today
