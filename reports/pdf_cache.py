@@ -68,7 +68,8 @@ class PdfCache:
         so it is ignored."""
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            # Owner-only: finished reports hold scores and partners' comments.
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
         except OSError:
             return

@@ -22,6 +22,7 @@ from huey.consumer import Consumer
 from huey.storage import RedisStorage, SqliteStorage
 
 from survey.store.database import db
+from survey.web.config import private_sqlite_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ def init_app(app: Flask) -> None:
         huey.storage = RedisStorage("partnership-health", url=url)
     else:
         path = url.removeprefix("sqlite:///") if url else str(Path(app.instance_path) / "queue.db")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_sqlite_file(f"sqlite:///{path}")  # 0600, as the database beside it
         huey.storage = SqliteStorage("partnership-health", filename=path)
 
 

@@ -248,6 +248,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'survey.db'}",
             "QUESTIONNAIRES_DIR": str(REPO / "questionnaires"),
             "RATELIMIT_ENABLED": False,
+            # The queue in the suite's own folder, never in the checkout's instance folder.
+            "QUEUE_URL": f"sqlite:///{folder / 'queue.db'}",
+            "JOB_RESULTS_DIR": str(folder / "jobs"),
             "PDF_CACHE_DIR": "",
             "PDF_WORKERS": 1,
         }

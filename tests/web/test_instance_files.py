@@ -68,6 +68,7 @@ def test_sqlite_database_and_its_wal_and_shm_are_owner_only(tmp_path, monkeypatc
             "TESTING": True,
             "SECRET_KEY": "x" * 64,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "QUEUE_URL": f"sqlite:///{instance / 'queue.db'}",
             "RATELIMIT_ENABLED": False,
         }
     )
@@ -87,3 +88,25 @@ def test_an_existing_world_readable_database_is_made_owner_only(tmp_path, loose_
     os.chmod(database, 0o644)
     config.private_sqlite_file(f"sqlite:///{database}")
     assert mode(database) == 0o600
+
+
+def test_the_queue_file_and_the_pdf_cache_are_owner_only(tmp_path, loose_umask):
+    """The task queue's SQLite file and the cached reports (scores and comments) too."""
+    from reports.pdf_cache import PdfCache
+
+    folder = tmp_path / "elsewhere"  # configured outside the instance folder
+    create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 64,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'survey.db'}",
+            "QUEUE_URL": f"sqlite:///{folder / 'queue.db'}",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    assert mode(folder) == 0o700 and mode(folder / "queue.db") == 0o600
+    cache = PdfCache(tmp_path / "pdf-cache")
+    key = cache.key("a report")
+    cache.put(key, b"%PDF-1.7 ...")
+    stored = next((tmp_path / "pdf-cache").rglob("*.pdf"))
+    assert mode(stored.parent) == 0o700 and mode(stored) == 0o600
