@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -105,11 +106,16 @@ def _report_click(app: Any, client: Any, round_id: int) -> None:
         if huey.pending_count() == 0 and len(list(cache.rglob("*.pdf"))) >= 2 * 21:
             break
         time.sleep(0.5)
-    start = time.perf_counter()
-    response = client.get(f"/rounds/{round_id}/report.pdf")
-    elapsed = time.perf_counter() - start
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    emit("report_click_closed_round_s", elapsed, "s")
+    clicks = []
+    for _ in range(5):
+        start = time.perf_counter()
+        response = client.get(f"/rounds/{round_id}/report.pdf")
+        clicks.append(time.perf_counter() - start)
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+    # The first click in a process also compiles the report's templates; the others are what
+    # a facilitator meets on an app server that has served a report before.
+    emit("report_click_first_in_process_s", clicks[0], "s")
+    emit("report_click_closed_round_s", statistics.median(clicks[1:]), "s")
 
 
 def _pack(client: Any, round_ids: list[int], other_round: int) -> None:
